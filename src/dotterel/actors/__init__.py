@@ -1,0 +1,1 @@
+"""Actors: knowledge base, name matching, mention resolution and coreference."""

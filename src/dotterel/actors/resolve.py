@@ -1,0 +1,484 @@
+"""Actor mentions in a parsed article: names, titles, appositions, descriptions, coreference.
+
+`ArticleActors` is built once per article Doc. It finds knowledge-base names in the text,
+then resolves any noun-phrase head to the entities it stands for:
+
+* names from the knowledge base, with the role valid on the article's date;
+* people unknown to the knowledge base, from their title and nationality in the text
+  ("Israeli Foreign Minister Gideon Saar"), or an apposition ("Esmail Qaani, commander of
+  Iran's Quds Force"); later short forms ("Saar") refer back to them;
+* descriptions built from sector words and country modifiers ("the Iraqi prime minister",
+  "Iranian and Iraqi border guard forces", "armed groups in Iraq", "the people of Gaza");
+* pronouns, resolved to the most recent compatible referent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dotterel.actors.kb import KnowledgeBase, NamedActor
+from dotterel.records import Entity, Mention
+
+PERSONAL = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+PLURAL = {"they", "them", "their", "theirs", "themselves"}
+NEUTER = {"it", "its", "itself"}
+# Prepositions whose object is a place, not a participant.
+LOCATIVE = {"in", "at", "near", "inside", "outside", "across", "within", "throughout", "around", "into",
+            "from", "amid", "amidst", "during"}
+# Heads that stand for the organization they lead or belong to ("leaders of armed groups").
+MEMBER_NOUNS = {"leader", "member", "head", "chief", "official", "representative", "spokesman",
+                "spokeswoman", "spokesperson", "commander", "fighter", "delegation", "envoy"}
+GROUP_SECTORS = {"REB", "PRM", "UAF", "CRM", "CVL", "REF", "LAB", "SOC"}
+PERSON_SECTOR_KINDS = {"title"}
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    start: int
+    end: int
+    kind: str  # actor | country | capital
+    actors: tuple[NamedActor, ...] = ()
+    code: str | None = None
+
+
+@dataclass(slots=True)
+class Referent:
+    """Something earlier in the article that a pronoun or short name can refer back to."""
+
+    mention: Mention
+    entities: tuple[Entity, ...]
+    person: bool
+    plural: bool
+    token: int
+    subject: bool
+
+
+class ArticleActors:
+    """Resolves noun-phrase heads of one article Doc to actor mentions and entities."""
+
+    def __init__(self, doc, kb: KnowledgeBase, matcher, when: dt.date | None) -> None:  # type: ignore[no-untyped-def]
+        self.doc = doc
+        self.kb = kb
+        self.when = when
+        self.names: dict[int, NameMatch] = {}
+        self._cache: dict[int, tuple[Mention, ...]] = {}
+        self._mentions: list[Mention] = []
+        self.referents: list[Referent] = []
+        self._persons: list[tuple[str, Mention, tuple[Entity, ...]]] = []
+        self._match_names(matcher)
+        self._prepass()
+
+    # ---- names ---------------------------------------------------------------------------
+
+    def _match_names(self, matcher) -> None:  # type: ignore[no-untyped-def]
+        spans = []
+        for match_id, start, end in matcher(self.doc):
+            text = self.doc[start:end].text
+            spans.append((start, end, text))
+        # longest first, no overlaps
+        spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        taken: set[int] = set()
+        for start, end, text in spans:
+            if any(i in taken for i in range(start, end)):
+                continue
+            match = self._classify_name(start, end, text)
+            if match is None:
+                continue
+            taken.update(range(start, end))
+            for i in range(start, end):
+                self.names[i] = match
+
+    def _classify_name(self, start: int, end: int, text: str) -> NameMatch | None:
+        kb = self.kb
+        # Short all-caps aliases ("US", "IS", "UN") must match case exactly.
+        actors = tuple(a for a in kb.named(text))
+        if actors:
+            return NameMatch(start, end, "actor", actors=actors)
+        code = kb.country_code(text)
+        if code:
+            return NameMatch(start, end, "country", code=code)
+        code = kb.capital_code(text)
+        if code:
+            return NameMatch(start, end, "capital", code=code)
+        return None
+
+    # ---- public API ----------------------------------------------------------------------
+
+    def resolve(self, tok) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
+        """Mentions (with entities) for the noun phrase headed by `tok`, conjuncts included."""
+        if tok is None:
+            return ()
+        if tok.i in self._cache:
+            return self._cache[tok.i]
+        self._cache[tok.i] = ()  # guard against cycles in odd parses
+        out: list[Mention] = []
+        heads = [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+        for head in heads:
+            if head.i != tok.i and head.i in self._cache and self._cache[head.i]:
+                out.extend(self._cache[head.i])
+                continue
+            out.extend(self._resolve_one(head))
+        result = tuple(out)
+        self._cache[tok.i] = result
+        return result
+
+    def mentions(self) -> list[Mention]:
+        return list(self._mentions)
+
+    # ---- resolution ----------------------------------------------------------------------
+
+    def _prepass(self) -> None:
+        """Resolve every noun-phrase head in order, so pronouns can look back."""
+        for tok in self.doc:
+            if tok.dep_ in ("compound", "case", "det", "punct", "amod", "nummod"):
+                continue
+            if tok.pos_ in ("NOUN", "PROPN", "PRON"):
+                if tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE and tok.i in self.names \
+                        and self.names[tok.i].kind in ("country", "capital"):
+                    continue
+                mentions = self.resolve(tok)
+                for m in mentions:
+                    if m.entities and m.index not in {r.mention.index for r in self.referents}:
+                        self._add_referent(m, tok)
+
+    def _add_referent(self, mention: Mention, tok) -> None:  # type: ignore[no-untyped-def]
+        ents = mention.entities
+        person = any(e.kind == "person" for e in ents) or (
+            mention.kind == "description" and self._is_person_noun(self.doc[mention.head])
+        )
+        plural = (
+            self.doc[mention.head].tag_ in ("NNS", "NNPS")
+            or mention.kind == "group"
+            or any(e.kind == "group" for e in ents)
+        ) and not person
+        self.referents.append(
+            Referent(mention=mention, entities=ents, person=person, plural=plural, token=mention.head,
+                     subject=tok.dep_ in ("nsubj", "nsubjpass"))
+        )
+
+    def _is_person_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
+        found = self.kb.sector_of(tok.lemma_) or self.kb.sector_of(tok.lower_)
+        return bool(found and found[1] == "title") or tok.lemma_ in MEMBER_NOUNS
+
+    def _new_mention(self, first: int, last: int, head: int, entities: tuple[Entity, ...], kind: str,
+                     rule: str, antecedent: int | None = None) -> Mention:
+        span = self.doc[first:last + 1]
+        sent_index = self._sentence_index(head)
+        m = Mention(
+            index=len(self._mentions), text=span.text, start=first, end=last + 1,
+            char_start=span.start_char, char_end=span.end_char, head=head, sentence=sent_index,
+            entities=entities, kind=kind, antecedent=antecedent, rule=rule,  # type: ignore[arg-type]
+        )
+        self._mentions.append(m)
+        return m
+
+    def _sentence_index(self, i: int) -> int:
+        sents = getattr(self, "_sent_starts", None)
+        if sents is None:
+            sents = [s.start for s in self.doc.sents]
+            self._sent_starts = sents
+        lo, hi = 0, len(sents) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if sents[mid] <= i:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def _resolve_one(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
+        low = tok.lower_
+        if tok.pos_ == "PRON" or low in PERSONAL | PLURAL | NEUTER:
+            return self._pronoun(tok)
+        name = self.names.get(tok.i)
+        if name is not None:
+            return [self._from_name(tok, name)]
+        if tok.ent_type_ == "PERSON" or (tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG", "NORP")
+                                         and self._looks_like_person(tok)):
+            m = self._person(tok)
+            if m is not None:
+                return [m]
+        return self._description(tok)
+
+    # names from the knowledge base
+
+    def _from_name(self, tok, name: NameMatch) -> Mention:  # type: ignore[no-untyped-def]
+        first, last = self._name_bounds(tok, name)
+        if name.kind == "actor":
+            actor = self._pick_actor(name.actors)
+            ent = actor.entity_on(self.when)
+            if ent.sector is None:
+                title = self._title_sector(tok)
+                if title:
+                    ent = Entity(code=ent.code, sector=title, name=ent.name, kind=ent.kind)
+            m = self._new_mention(first, last, tok.i, (ent,), "name", "kb-name")
+            if ent.kind == "person":
+                self._persons.append((self.doc[name.start:name.end].text, m, (ent,)))
+            return m
+        country = self.kb.countries.get(name.code or "")
+        cname = country.name if country else None
+        if name.kind == "capital":
+            ent = Entity(code=name.code, sector="GOV", name=cname, kind="country")
+            return self._new_mention(first, last, tok.i, (ent,), "country", "capital-metonym")
+        sector = self._title_sector(tok)
+        ent = Entity(code=name.code, sector=sector, name=cname, kind="country")
+        return self._new_mention(first, last, tok.i, (ent,), "country", "kb-country")
+
+    def _pick_actor(self, actors: tuple[NamedActor, ...]) -> NamedActor:
+        if len(actors) == 1:
+            return actors[0]
+        valid = [a for a in actors if (r := a.role_on(self.when)) is not None and self.when and r.covers(self.when)]
+        return (valid or list(actors))[0]
+
+    def _name_bounds(self, tok, name: NameMatch) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+        return self._left_bound(tok, name.start), max(name.end - 1, tok.i)
+
+    def _left_bound(self, tok, first: int) -> int:  # type: ignore[no-untyped-def]
+        """First token of the words written before a head: titles, nationality, determiners.
+
+        A possessor ("Iran's Supreme Leader ...") is not part of the mention's text.
+        """
+        for t in tok.lefts:
+            if t.dep_ in ("compound", "amod", "det", "nmod") and t.i >= tok.i - 10:
+                first = min(first, t.left_edge.i)
+        poss_end = max((t.right_edge.i for t in tok.lefts if t.dep_ == "poss"), default=-1)
+        for t in tok.lefts:
+            for g in t.subtree:
+                if g.dep_ == "poss" and g.head.i != tok.i:
+                    poss_end = max(poss_end, g.right_edge.i)
+        if poss_end >= first:
+            first = poss_end + 1
+        while first < tok.i and self.doc[first].is_punct:
+            first += 1
+        return min(first, tok.i)
+
+    def _title_sector(self, tok) -> str | None:  # type: ignore[no-untyped-def]
+        """Sector from a title written before or in apposition to a name."""
+        words = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod") or t.ent_type_ == ""]
+        texts = [t.lower_ for t in self.doc[min((t.i for t in words), default=tok.i):tok.i]]
+        for n in range(len(texts), 0, -1):
+            for k in range(0, len(texts) - n + 1):
+                found = self.kb.sector_of(" ".join(texts[k:k + n]))
+                if found and found[1] in ("title", "noun"):
+                    return found[0]
+        return None
+
+    # people the knowledge base does not know
+
+    def _looks_like_person(self, tok) -> bool:  # type: ignore[no-untyped-def]
+        if self._surname_match(tok) is not None:
+            return True
+        return any(c.dep_ == "appos" and self._is_person_noun(c) for c in tok.children)
+
+    def _surname_match(self, tok) -> tuple[str, Mention, tuple[Entity, ...]] | None:  # type: ignore[no-untyped-def]
+        text = tok.text
+        for full, m, ents in reversed(self._persons):
+            parts = full.replace("’", "'").split()
+            if m.head != tok.i and (text == parts[-1] or full.endswith(text)) and m.char_start < tok.idx:
+                return full, m, ents
+        return None
+
+    def _person(self, tok) -> Mention | None:  # type: ignore[no-untyped-def]
+        first = self._left_bound(tok, tok.i)
+        prior = self._surname_match(tok)
+        if prior is not None and not self._own_description(tok, first):
+            _, m, ents = prior
+            return self._new_mention(tok.i, tok.i, tok.i, ents, "name", "short-name", antecedent=m.index)
+        code, sector = self._own_description(tok, first) or (None, None)
+        if code is None or sector is None:
+            appos = next((c for c in tok.children if c.dep_ == "appos"), None)
+            if appos is not None:
+                found = self._describe(appos)
+                if found:
+                    code = code or found[0].code
+                    sector = sector or found[0].sector
+        ent = Entity(code=code, sector=sector, name=self._person_name(tok), kind="person")
+        m = self._new_mention(first, tok.i, tok.i, (ent,), "name", "person-in-text")
+        self._persons.append((self._person_name(tok), m, (ent,)))
+        return m
+
+    def _person_name(self, tok) -> str:  # type: ignore[no-untyped-def]
+        parts = [t for t in tok.lefts if t.dep_ == "compound" and t.ent_type_ == "PERSON"] + [tok]
+        return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
+
+    def _own_description(self, tok, first: int) -> tuple[str | None, str | None] | None:  # type: ignore[no-untyped-def]
+        """Country and sector written before a name: "Israeli Foreign Minister Gideon Saar"."""
+        code = None
+        for t in self.doc[min([first] + [c.left_edge.i for c in tok.lefts]):tok.i]:
+            if t.dep_ == "poss" or t.head.dep_ == "poss":
+                c = self._country_of_token(t)
+            else:
+                c = self.kb.adjective_code(t.text) or self.kb.country_code(t.text)
+            code = code or c
+        for t in tok.lefts:
+            if t.dep_ == "poss":
+                code = code or self._country_of_token(t)
+        sector = self._title_sector(tok)
+        if code is None and sector is None:
+            return None
+        return code, sector
+
+    def _country_of_token(self, t) -> str | None:  # type: ignore[no-untyped-def]
+        name = self.names.get(t.i)
+        if name is not None:
+            if name.kind in ("country", "capital"):
+                return name.code
+            return self._pick_actor(name.actors).entity_on(self.when).code
+        return self.kb.adjective_code(t.text) or self.kb.country_code(t.text)
+
+    # descriptions
+
+    def _description(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
+        ents = self._describe(tok)
+        if not ents:
+            return []
+        first = self._left_bound(tok, tok.i)
+        kind = "group" if any(e.sector in GROUP_SECTORS for e in ents) or tok.tag_ == "NNS" else "description"
+        if any(e.kind == "country" for e in ents) and len(ents) == 1 and ents[0].sector == "CVL":
+            kind = "description"
+        return [self._new_mention(first, tok.i, tok.i, ents, kind, "description")]
+
+    def _describe(self, tok) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
+        """Entities for a common-noun head: sector from the noun, country from its modifiers."""
+        code = self.kb.people_code(tok.text)
+        if code and tok.pos_ in ("NOUN", "PROPN"):
+            return (Entity(code=code, sector="CVL", name=None, kind="country"),)
+        sector = self._sector_of_phrase(tok)
+        if sector is None:
+            return ()
+        sector, kind = sector
+        # "leaders of armed groups": take the group the member belongs to
+        if tok.lemma_ in MEMBER_NOUNS or kind == "title":
+            for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    inner = self.resolve(pobj)
+                    found = tuple(e for m in inner for e in m.entities)
+                    if found and tok.lemma_ in MEMBER_NOUNS and all(e.kind != "country" for e in found):
+                        return tuple(Entity(code=e.code, sector=e.sector or sector, name=e.name, kind="group")
+                                     for e in found)
+                    if found:
+                        return tuple(Entity(code=e.code, sector=sector, name=None, kind="generic") for e in found)
+        for mod in tok.children:
+            if mod.dep_ == "amod":
+                found = self.kb.sector_of(mod.lower_)
+                if found and found[1] == "modifier":
+                    sector = found[0]
+        codes = self._country_modifiers(tok, group=sector in GROUP_SECTORS or sector in ("MIL", "COP"))
+        ent_kind = "person" if kind == "title" else "generic"
+        if not codes and sector in GROUP_SECTORS:
+            members = self._named_members(tok)
+            if members:
+                return members
+        if not codes:
+            return (Entity(code=None, sector=sector, name=None, kind=ent_kind),)  # type: ignore[arg-type]
+        return tuple(Entity(code=c, sector=sector, name=None, kind=ent_kind) for c in codes)  # type: ignore[arg-type]
+
+    def _named_members(self, tok) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
+        """ "militias, including Kataib Hezbollah and ...": the named members speak for the group."""
+        out: list[Entity] = []
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("including", "like", "such")):
+            for pobj in (g for g in prep.subtree if g.dep_ == "pobj"):
+                for m in self.resolve(pobj):
+                    out.extend(e for e in m.entities if e.code)
+        for appos in (c for c in tok.children if c.dep_ == "appos"):
+            for m in self.resolve(appos):
+                out.extend(e for e in m.entities if e.code)
+        return tuple(out)
+
+    def _sector_of_phrase(self, tok) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+        words = [t for t in tok.lefts if t.dep_ in ("compound", "amod") and t.i >= tok.i - 4]
+        first = min((t.i for t in words), default=tok.i)
+        toks = self.doc[first:tok.i + 1]
+        for k in range(len(toks)):
+            phrase = " ".join(t.lower_ for t in toks[k:])
+            found = self.kb.sector_of(phrase)
+            if found:
+                return found
+            lemma_phrase = " ".join([t.lower_ for t in toks[k:-1]] + [tok.lemma_.lower()])
+            found = self.kb.sector_of(lemma_phrase)
+            if found:
+                return found
+        return None
+
+    def _country_modifiers(self, tok, group: bool) -> list[str]:  # type: ignore[no-untyped-def]
+        codes: list[str] = []
+
+        def add(c: str | None) -> None:
+            if c and c not in codes:
+                codes.append(c)
+
+        for child in tok.children:
+            if child.dep_ in ("amod", "compound", "nmod", "npadvmod"):
+                if self._is_sponsor(child):
+                    continue
+                for t in [child, *child.conjuncts]:
+                    add(self._country_of_token(t))
+            elif child.dep_ == "poss":
+                for t in [child, *child.conjuncts]:
+                    if t.pos_ == "PRON":
+                        ents = [e for m in self.resolve(t) for e in m.entities]
+                        for e in ents:
+                            add(e.code)
+                    else:
+                        add(self._country_of_token(t))
+        if not codes:
+            for prep in (c for c in tok.children if c.dep_ == "prep"):
+                if prep.lower_ == "of" or (group and prep.lower_ in ("in", "from")):
+                    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                        for t in [pobj, *pobj.conjuncts]:
+                            add(self._country_of_token(t))
+        return codes
+
+    def _is_sponsor(self, t) -> bool:  # type: ignore[no-untyped-def]
+        """ "Iran-backed", "pro-Iran": a sponsor, not the group's own country."""
+        if t.lower_ in ("pro", "-", "anti"):
+            return True
+        nxt = self.doc[t.i + 1] if t.i + 1 < len(self.doc) else None
+        after = self.doc[t.i + 2] if t.i + 2 < len(self.doc) else None
+        if nxt is not None and nxt.text == "-" and after is not None and after.lemma_ in (
+                "back", "support", "sponsor", "allied", "aligned", "led", "fund", "arm", "affiliate"):
+            return True
+        prev = self.doc[t.i - 1] if t.i > 0 else None
+        return bool(prev is not None and prev.text == "-" and t.i >= 2 and self.doc[t.i - 2].lower_ in ("pro", "anti"))
+
+    # pronouns
+
+    def _pronoun(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
+        low = tok.lower_
+        if low in PERSONAL:
+            want = "person"
+        elif low in PLURAL:
+            want = "plural"
+        elif low in NEUTER:
+            want = "neuter"
+        else:
+            return []
+        ref = self._antecedent(tok, want)
+        if ref is None:
+            return []
+        return [self._new_mention(tok.i, tok.i, tok.i, ref.entities, "pronoun", f"coref-{want}",
+                                  antecedent=ref.mention.index)]
+
+    def _antecedent(self, tok, want: str) -> Referent | None:  # type: ignore[no-untyped-def]
+        sent = self._sentence_index(tok.i)
+        before = [r for r in self.referents if r.token < tok.i and sent - r.mention.sentence <= 2]
+        if want == "person":
+            cands = [r for r in before if r.person]
+        elif want == "plural":
+            cands = [r for r in before if r.plural or len(r.entities) > 1]
+            # object pronouns prefer the object of the governing clause ("addressed leaders ..., urging them")
+            if tok.dep_ in ("dobj", "pobj", "dative"):
+                objs = [r for r in cands if r.mention.sentence == sent and not r.subject]
+                if objs:
+                    return objs[-1]
+        else:
+            cands = [r for r in before if not r.person and not r.plural]
+        if not cands:
+            return None
+        # prefer subjects of the previous or same sentence
+        same_or_prev = [r for r in cands if sent - r.mention.sentence <= 1]
+        subj = [r for r in same_or_prev if r.subject]
+        if want == "person" and subj:
+            return subj[-1]
+        return (same_or_prev or cands)[-1]

@@ -1,0 +1,193 @@
+"""When and where: dates and places attached to triggers, or inherited from the discourse.
+
+An event takes the date written in its own clause or in a clause above it ("On January 9,
+Shafaq News quoted a source as saying that the government is in talks ..."). Without one, it
+inherits the date of the narrative it sits in: the last dated main clause before it ("Earlier,
+on January 6, ... met ... During their meeting, ..."). A lede sentence before any date takes
+the date the next sentences give it. Places work the same way; a country-level place yields to
+a city of that country already set by the context ("armed groups in Iraq" during the Baghdad
+meeting).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dotterel.dates import DateResolver
+from dotterel.places import Gazetteer
+from dotterel.records import DateRef, Location
+
+PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}
+MOTION_HEADS = {"visit", "trip", "travel", "arrive", "return", "fly", "journey", "go", "come", "head"}
+LEDE_WINDOW = 3
+
+
+@dataclass(slots=True)
+class ArticleContext:
+    """Dates and places of one article Doc, and the discourse context per sentence."""
+
+    doc: object
+    resolver: DateResolver
+    gazetteer: Gazetteer
+    place_names: set[int] = field(default_factory=set)
+    date_at: dict[int, DateRef] = field(default_factory=dict)
+    place_at: dict[int, list[Location]] = field(default_factory=dict)
+    sent_date: list[DateRef | None] = field(default_factory=list)
+    sent_place: list[Location | None] = field(default_factory=list)
+
+    def build(self) -> ArticleContext:
+        doc = self.doc
+        for ent in doc.ents:  # type: ignore[attr-defined]
+            if ent.label_ == "DATE":
+                ref = self.resolver.resolve(ent.text, ent.start_char)
+                if ref is not None:
+                    self.date_at.setdefault(self._attach(ent.root).i, ref)
+        for start, end in self._place_spans():
+            span = doc[start:end]  # type: ignore[index]
+            root = span.root
+            if root.dep_ != "pobj":
+                continue
+            prep = root.head
+            word = prep.lower_
+            if not (word in PLACE_PREPS or (word == "to" and prep.head.lemma_ in MOTION_HEADS)):
+                continue
+            loc = self.gazetteer.locate(span.text, span.start_char)
+            if loc is not None:
+                self.place_at.setdefault(prep.head.i, []).append(loc)
+        sents = list(doc.sents)  # type: ignore[attr-defined]
+        for sent in sents:
+            self.sent_date.append(self._sentence_date(sent))
+            self.sent_place.append(self._sentence_place(sent))
+        return self
+
+    def _place_spans(self) -> list[tuple[int, int]]:
+        doc = self.doc
+        spans = [(e.start, e.end) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]  # type: ignore[attr-defined]
+        return spans
+
+    @staticmethod
+    def _attach(tok):  # type: ignore[no-untyped-def]
+        """The word a date expression modifies: "on January 6 ... met" -> met."""
+        if tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+            return tok.head.head
+        if tok.dep_ in ("npadvmod", "nmod", "compound", "tmod", "amod", "nummod", "appos", "pobj", "advmod"):
+            return tok.head
+        return tok
+
+    def _sentence_date(self, sent) -> DateRef | None:  # type: ignore[no-untyped-def]
+        for tok in sent:
+            ref = self.date_at.get(tok.i)
+            if ref is not None and tok.pos_ in ("VERB", "AUX"):
+                return ref
+        return None
+
+    def _sentence_place(self, sent) -> Location | None:  # type: ignore[no-untyped-def]
+        """The place of the clause that carries the sentence's date ("met ... in Baghdad on January 6")."""
+        for tok in sent:
+            if self.date_at.get(tok.i) is not None and tok.pos_ in ("VERB", "AUX"):
+                return self.own_place(tok)
+        return None
+
+    # ---- per event -----------------------------------------------------------------------
+
+    def own_date(self, tok) -> DateRef | None:  # type: ignore[no-untyped-def]
+        cur = tok
+        for _ in range(12):
+            ref = self.date_at.get(cur.i)
+            if ref is not None:
+                return ref
+            if cur.head is cur:
+                return None
+            cur = cur.head
+        return None
+
+    def own_place(self, tok) -> Location | None:  # type: ignore[no-untyped-def]
+        local = [tok]
+        stack = [tok]
+        while stack:
+            cur = stack.pop()
+            for c in cur.children:
+                if c.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "csubj", "parataxis"):
+                    continue
+                local.append(c)
+                stack.append(c)
+        direct = self.place_at.get(tok.i)
+        if direct:
+            return direct[0]
+        best = None
+        best_dist = 10**6
+        for t in local:
+            for loc in self.place_at.get(t.i, ()):
+                if abs(t.i - tok.i) < best_dist:
+                    best, best_dist = loc, abs(t.i - tok.i)
+        if best is not None:
+            return best
+        cur = tok
+        for _ in range(6):
+            if cur.head is cur:
+                break
+            cur = cur.head
+            found = self.place_at.get(cur.i)
+            if found:
+                return found[0]
+        return None
+
+
+@dataclass(slots=True)
+class Discourse:
+    """The running date and place context while walking an article's sentences in order."""
+
+    ctx: ArticleContext
+    published: dt.date | None
+    date: DateRef | None = None
+    place: Location | None = None
+    sentence: int = -1
+    _lede: tuple[DateRef | None, Location | None] | None = None
+
+    def enter(self, index: int) -> None:
+        """Move to sentence `index`, updating the context from the sentences passed."""
+        while self.sentence < index:
+            self.sentence += 1
+            ref = self.ctx.sent_date[self.sentence]
+            if ref is not None:
+                if self.date is None or ref.iso() != self.date.iso():
+                    self.place = None
+                self.date = ref
+            loc = self.ctx.sent_place[self.sentence]
+            if loc is not None and ref is not None:
+                self.place = loc
+        if self.date is None:
+            # a lede before any date: the next sentences date it
+            for k in range(index, min(index + LEDE_WINDOW, len(self.ctx.sent_date))):
+                if self.ctx.sent_date[k] is not None:
+                    self._lede = (self.ctx.sent_date[k], self.ctx.sent_place[k])
+                    return
+        self._lede = None
+
+    def date_for(self, own: DateRef | None) -> DateRef | None:
+        if own is not None:
+            return own
+        if self.date is not None:
+            return DateRef(date=self.date.date, precision=self.date.precision, text=self.date.text,
+                           char_start=self.date.char_start, inherited=True)
+        if self._lede is not None and self._lede[0] is not None:
+            ref = self._lede[0]
+            return DateRef(date=ref.date, precision=ref.precision, text=ref.text, char_start=ref.char_start,
+                           inherited=True)
+        return None
+
+    def place_for(self, own: Location | None) -> Location | None:
+        context = self.place
+        if context is None and self._lede is not None:
+            context = self._lede[1]
+        if own is None:
+            return context
+        if own.resolution == 1 and context is not None and context.country_code == own.country_code \
+                and context.resolution > 1:
+            return context
+        return own
+
+    def note_place(self, loc: Location | None) -> None:
+        if loc is not None:
+            self.place = loc

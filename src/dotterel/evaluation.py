@@ -1,0 +1,205 @@
+"""Scoring coded events against gold events of one article.
+
+Follows the matching rules of the project's gold format: a prediction is placed by its
+`text_info` offsets (or by finding its `event_text`), may match a gold event of the sentence
+holding the gold anchor when one of its types is accepted and its actor and recipient codes
+meet the accepted ones (either way round for symmetric events); pairs are one to one, required
+events first; optional matches count neither way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dotterel.errors import InputError
+
+_ABBREV = re.compile(
+    r"\b(?:[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Gen|Brig|Col|Lt|Maj|Capt|Sgt|Adm|Gov|Sen|Rep|Prof|St|Jr|Sr|No|"
+    r"Vol|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Co|Corp)\.$"
+)
+_BOUNDARY = re.compile(r"[.!?][\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])|\n+")
+
+
+@dataclass(slots=True)
+class ArticleScore:
+    required: int
+    matched: int
+    false_positives: int
+    dated: tuple[int, int]
+    placed: tuple[int, int]
+    sectored: tuple[int, int]
+    details: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict[str, float]:
+        recall = self.matched / self.required if self.required else 0.0
+        denom = self.matched + self.false_positives
+        precision = self.matched / denom if denom else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+        def share(pair: tuple[int, int]) -> float:
+            return pair[0] / pair[1] if pair[1] else 0.0
+
+        return {"recall": recall, "precision": precision, "f1": f1, "dates": share(self.dated),
+                "places": share(self.placed), "sectors": share(self.sectored)}
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}", f"invalid JSON ({exc.msg})") from exc
+    return out
+
+
+def load_gold(path: Path) -> list[dict[str, Any]]:
+    return _read_jsonl(path)
+
+
+def load_predictions(path: Path) -> list[dict[str, Any]]:
+    return _read_jsonl(path)
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Sentence spans by punctuation, not breaking after titles and initials ("Brig. Gen.", "U.S.")."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if text[m.start()] == "." and _ABBREV.search(text[start:m.start() + 1]):
+            continue
+        if text[start:m.end()].strip():
+            bounds.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _list(v: Any) -> list[Any]:
+    if v is None:
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+def _codes(entities: Any) -> set[str]:
+    return {str(e.get("code") or "").upper() for e in _list(entities) if isinstance(e, dict)} - {""}
+
+
+def _side_ok(want: dict[str, Any], entities: Any) -> bool:
+    codes = set(want.get("code") or [])
+    return "*" in codes or bool(codes & _codes(entities))
+
+
+def _sector_ok(want: dict[str, Any], entities: Any) -> bool:
+    allowed = want.get("sector")
+    if allowed is None:
+        return True
+    codes = set(want.get("code") or [])
+    mine = [e for e in _list(entities) if isinstance(e, dict) and str(e.get("code") or "").upper() in codes]
+    return any((e.get("sector") or None) in allowed for e in mine)
+
+
+def _place(pred: dict[str, Any], text: str) -> tuple[int, int] | None:
+    info = pred.get("text_info") or {}
+    s, e = info.get("start"), info.get("end")
+    if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text):
+        return s, e
+    for t in _list(pred.get("event_text")):
+        i = text.find(str(t)) if t else -1
+        if i >= 0:
+            return i, i + len(str(t))
+    return None
+
+
+def _augment(match: dict[int, int], edges: list[list[int]], allowed: set[int]) -> None:
+    """Maximum bipartite matching (Kuhn) of predictions to gold events in `allowed`."""
+    owner: dict[int, int] = {g: p for p, g in match.items()}
+
+    def assign(p: int, seen: set[int]) -> bool:
+        for g in edges[p]:
+            if g not in allowed or g in seen:
+                continue
+            seen.add(g)
+            if g not in owner or assign(owner[g], seen):
+                owner[g] = p
+                return True
+        return False
+
+    for p in range(len(edges)):
+        if p not in owner.values():
+            assign(p, set())
+    match.clear()
+    match.update({p: g for g, p in owner.items()})
+
+
+def score_article(gold: list[dict[str, Any]], pred: list[dict[str, Any]], text: str) -> ArticleScore:
+    bounds = sentence_bounds(text)
+    spans = []
+    for g in gold:
+        at = text.find(g["anchor"])
+        if at < 0:
+            raise InputError(f"gold {g.get('id')}", f"anchor not in the text: {g['anchor']!r}")
+        spans.append(next((s, e) for s, e in bounds if s <= at < e))
+    edges: list[list[int]] = []
+    swapped: set[tuple[int, int]] = set()
+    for p_i, p in enumerate(pred):
+        where = _place(p, text)
+        types = {str(t).upper() for t in _list(p.get("event"))}
+        cands = []
+        for g_i, g in enumerate(gold):
+            s, e = spans[g_i]
+            if where is None or where[0] >= e or where[1] <= s or not types & set(g["event"]):
+                continue
+            if _side_ok(g["actor"], p.get("actor")) and _side_ok(g["recipient"], p.get("recipient")):
+                cands.append(g_i)
+            elif g.get("symmetric") and _side_ok(g["actor"], p.get("recipient")) \
+                    and _side_ok(g["recipient"], p.get("actor")):
+                cands.append(g_i)
+                swapped.add((p_i, g_i))
+        edges.append(cands)
+    required = {i for i, g in enumerate(gold) if g.get("required")}
+    match: dict[int, int] = {}
+    _augment(match, edges, required)
+    taken = set(match.values())
+    for p_i, cands in enumerate(edges):
+        if p_i not in match:
+            free = [g for g in cands if g not in required and g not in taken]
+            if free:
+                match[p_i] = free[0]
+                taken.add(free[0])
+    tp = [p for p, g in match.items() if g in required]
+    fp = [p for p in range(len(pred)) if p not in match]
+    dated = placed = sectored = n_dated = n_placed = 0
+    for p_i in tp:
+        g, p = gold[match[p_i]], pred[p_i]
+        a, r = p.get("actor"), p.get("recipient")
+        if (p_i, match[p_i]) in swapped:
+            a, r = r, a
+        sectored += _sector_ok(g["actor"], a) and _sector_ok(g["recipient"], r)
+        if g.get("date"):
+            n_dated += 1
+            dated += str(p.get("date") or "").startswith(g["date"])
+        if g.get("location"):
+            n_placed += 1
+            loc = p.get("event_loc") or {}
+            names = " ".join(str(loc.get(k) or "") for k in ("resolved_place", "extracted_place")).lower()
+            placed += (str(loc.get("country_code") or "").upper() == g["location"]["country"]
+                       and g["location"]["place"].lower() in names)
+    details = []
+    for g_i, g in enumerate(gold):
+        hits = [p for p, x in match.items() if x == g_i]
+        details.append(f"{'HIT ' if hits else 'miss'} {g['id']} {'/'.join(g['event'])} "
+                       f"{g['actor']['code']}->{g['recipient']['code']} {g.get('date') or '-'}")
+    for p_i in fp:
+        p = pred[p_i]
+        details.append(f"FP   #{p_i} {_list(p.get('event'))} {sorted(_codes(p.get('actor')))}->"
+                       f"{sorted(_codes(p.get('recipient')))} :: {str(p.get('event_text') or '')[:80]!r}")
+    return ArticleScore(required=len(required), matched=len(tp), false_positives=len(fp),
+                        dated=(dated, n_dated), placed=(placed, n_placed), sectored=(sectored, len(tp)),
+                        details=details)

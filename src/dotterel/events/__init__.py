@@ -1,0 +1,1 @@
+"""Events: trigger lexicon, predicate-argument frames, modality."""

@@ -1,0 +1,494 @@
+"""Predicate-argument frames: who does what to whom, read off the dependency parse.
+
+A frame starts at a trigger (a verb or an event noun found in the lexicon). Its actor is the
+grammatical subject (or the agent of a passive, the possessor of a noun, the controller of a
+participle); its recipient is the object, the object of the lexicon entry's preposition, or a
+`with`/`between`/`against`/`on` phrase. Reported speech with no event of its own is coded by
+its content: an evaluative statement about someone is an accusation or praise of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from dotterel.actors.resolve import LOCATIVE, ArticleActors
+from dotterel.events.cues import Cues
+from dotterel.events.lexicon import Entry, Lexicon
+from dotterel.records import Mention
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+CLAUSES = ("ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis")
+RECIPIENT_PREPS = ("with", "against", "on", "at", "to", "toward", "towards", "upon")
+NOUN_RECIPIENT_PREPS = ("with", "between", "against", "on", "to", "toward", "towards", "upon", "for", "of")
+DEFINITE = {"the", "this", "that", "these", "those"}
+POSSESSIVE_PRONOUNS = {"his", "her", "their", "its", "our", "my", "your"}
+RELATIVE = {"who", "which", "that", "whom"}
+# Types that make no sense without someone on the receiving end.
+ONE_SIDED = {"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"}
+NAME_ENTITIES = {"ORG", "PERSON", "GPE", "NORP", "DATE", "TIME", "FAC", "LOC", "WORK_OF_ART", "LAW", "PRODUCT",
+                 "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "LANGUAGE"}
+SPEAKER_MODES = {"ACCUSE": ("111", "disapprove"), "SUPPORT": ("051", None)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Frame:
+    trigger: int
+    event: str
+    mode: str | None
+    cameo: str | None
+    actors: tuple[Mention, ...]
+    recipients: tuple[Mention, ...]
+    sentence: int
+    rule: str
+    priority: int
+    lexicon_key: str
+    actor_tokens: tuple[int, ...] = ()
+    recipient_tokens: tuple[int, ...] = ()
+
+
+class FrameExtractor:
+    """Finds frames in one article, given its resolved actors."""
+
+    def __init__(self, doc, actors: ArticleActors, lexicon: Lexicon, cues: Cues) -> None:  # type: ignore[no-untyped-def]
+        self.doc = doc
+        self.actors = actors
+        self.lexicon = lexicon
+        self.cues = cues
+        self.speech = cues.of("speech")
+        self.evaluate = cues.of("evaluate")
+        self.irrealis_words = cues.of("irrealis")
+        self.receive = cues.of("receive")
+        self.negative = cues.of("negative")
+        self.positive = cues.of("positive")
+
+    # ---- entry points --------------------------------------------------------------------
+
+    def frames(self) -> list[Frame]:
+        out: list[Frame] = []
+        for sent_index, sent in enumerate(self.doc.sents):
+            out.extend(self.sentence_frames(sent, sent_index))
+        return out
+
+    def sentence_frames(self, sent, sent_index: int, *, require_actors: bool = True) -> list[Frame]:  # type: ignore[no-untyped-def]
+        found: list[Frame] = []
+        consumed: set[int] = set()
+        blocked: set[int] = set()
+        for tok in sent:
+            if tok.i in consumed:
+                continue
+            entry, obj = self._match(tok)
+            if entry is None:
+                continue
+            if entry.event is None:
+                # "declined to comment": nothing under it is an event. A plain verb of saying
+                # blocks nothing; what was said is coded.
+                if entry.objects or tok.lemma_.lower() not in self.speech:
+                    blocked.update(t.i for t in tok.subtree)
+                continue
+            if obj is not None:
+                consumed.add(obj.i)
+            frame = self._frame(tok, entry, obj, sent_index, require_actors)
+            if frame is not None:
+                found.append(frame)
+        found = [f for f in found if f.trigger not in blocked]
+        if require_actors:
+            found.extend(self._speech_frames(sent, sent_index, found))
+        return found
+
+    # ---- lexicon matching ----------------------------------------------------------------
+
+    def _match(self, tok) -> tuple[Entry | None, object | None]:  # type: ignore[no-untyped-def]
+        if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.lemma_ not in ("be", "have", "do")):
+            cands = self.lexicon.candidates("VERB", tok.lemma_)
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            cands = self.lexicon.candidates("NOUN", tok.lemma_) or self.lexicon.candidates("NOUN", tok.lower_)
+        else:
+            return None, None
+        if not cands:
+            return None, None
+        if tok.dep_ == "amod" and tok.i > 0 and tok.doc[tok.i - 1].text == "-":
+            return None, None  # "Iran-backed" describes a group; it is not an event
+        if tok.ent_type_ in NAME_ENTITIES or tok.i in self.actors.names:
+            return None, None  # "Popular Mobilization Forces", "March 2023": names, not triggers
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "xcomp")]
+        objects += [c for o in list(objects) for c in o.conjuncts]
+        objects += [g for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        for entry in cands:
+            obj = None
+            if entry.objects:
+                obj = next((o for o in objects if o.lemma_.lower() in entry.objects or o.lower_ in entry.objects),
+                           None)
+                if obj is None and tok.pos_ == "VERB":
+                    # "lodged a complaint" parsed with the noun under a preposition, or "held talks"
+                    continue
+                if obj is None:
+                    continue
+            if entry.particle:
+                holders = [tok] + ([obj] if obj is not None else [])
+                if not any(self._prep(h, entry.particle) is not None for h in holders):
+                    continue
+            return entry, obj
+        return None, None
+
+    def _prep(self, head, word: str):  # type: ignore[no-untyped-def]
+        for c in head.children:
+            if c.dep_ in ("prep", "prt", "agent", "dative") and c.lower_ == word:
+                return c
+        return None
+
+    # ---- frames --------------------------------------------------------------------------
+
+    def _frame(self, tok, entry: Entry, obj, sent_index: int, require_actors: bool) -> Frame | None:  # type: ignore[no-untyped-def]
+        if self.is_irrealis(tok) or self.is_negated(tok):
+            return None
+        if tok.pos_ == "VERB" or tok.pos_ == "AUX":
+            actor_toks, recip_toks = self._verb_args(tok, entry, obj)
+            priority = 3
+        else:
+            if self._anaphoric(tok, entry):
+                return None
+            actor_toks, recip_toks = self._noun_args(tok, entry)
+            priority = 2
+        actors = self._mentions(actor_toks)
+        recipients = self._mentions(recip_toks, recipient=True)
+        if entry.pos == "NOUN" and not actors and recipients and len(recipients) > 1 and \
+                any(t.dep_ == "pobj" and t.head.lower_ == "between" for t in recip_toks):
+            actors, recipients = recipients[:1], recipients[1:]
+        if not actors and len(recipients) > 1 and self._symmetric(entry):
+            actors, recipients = recipients[:1], recipients[1:]
+        if actors and not recipients and self._symmetric(entry):
+            codes = {e.code for m in actors for e in m.entities}
+            if len(codes) > 1:
+                actors, recipients = actors[:1], actors[1:]
+        if require_actors and not actors:
+            return None
+        if require_actors and not recipients and entry.event not in ONE_SIDED:
+            return None
+        return Frame(
+            trigger=tok.i, event=entry.event or "", mode=entry.mode, cameo=entry.cameo, actors=actors,
+            recipients=recipients, sentence=sent_index, rule=f"lexicon:{entry.key}", priority=priority,
+            lexicon_key=entry.key, actor_tokens=_span_of(actor_toks), recipient_tokens=_span_of(recip_toks),
+        )
+
+    def _symmetric(self, entry: Entry) -> bool:
+        return entry.event in ("CONSULT", "AGREE", "COOPERATE", "SUPPORT")
+
+    def _mentions(self, toks, recipient: bool = False) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
+        out: list[Mention] = []
+        for t in toks:
+            found = self.actors.resolve(t)
+            if not found and recipient:
+                found = self._descend(t)
+            for m in found:
+                if m.entities and all(m.index != o.index for o in out):
+                    if len(m.entities) > 1:
+                        out.extend(replace(m, entities=(e,)) for e in m.entities)
+                    else:
+                        out.append(m)
+        return tuple(out)
+
+    def _descend(self, tok) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
+        """ "called for bolstering the PMF": the participant sits one level down."""
+        inner = []
+        if tok.pos_ in ("VERB", "AUX"):
+            inner = [c for c in tok.children if c.dep_ in ("dobj", "pobj")]
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            inner = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "against")
+                     for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        out: list[Mention] = []
+        for t in inner:
+            out.extend(self.actors.resolve(t) or (self._descend(t) if t.pos_ in ("VERB", "AUX") else ()))
+        return tuple(out)
+
+    def _verb_args(self, tok, entry: Entry, obj):  # type: ignore[no-untyped-def]
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+        if passive:
+            agent = self._prep(tok, "by")
+            actor = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
+            recip = [c for c in tok.children if c.dep_ == "nsubjpass"]
+            return actor, recip
+        subj = self.subject_of(tok)
+        actor = [subj] if subj is not None else []
+        recip: list = []
+        if entry.particle:
+            for holder in [tok] + ([obj] if obj is not None else []):
+                prep = self._prep(holder, entry.particle)
+                if prep is not None:
+                    recip = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+                    if recip:
+                        break
+        elif obj is not None:
+            for holder in (obj, tok):
+                for prep in (c for c in holder.children if c.dep_ == "prep" and c.lower_ in NOUN_RECIPIENT_PREPS
+                             and c.lower_ not in ("of",)):
+                    recip = [c for c in prep.children if c.dep_ == "pobj"]
+                    if recip:
+                        break
+                if recip:
+                    break
+        else:
+            recip = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
+            if not recip:
+                for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS):
+                    recip = [c for c in prep.children if c.dep_ == "pobj"]
+                    if recip:
+                        break
+        return actor, recip
+
+    def _noun_args(self, tok, entry: Entry):  # type: ignore[no-untyped-def]
+        actor: list = []
+        poss = [c for c in tok.children if c.dep_ == "poss"]
+        by = self._prep(tok, "by")
+        governor = self._governing_verb(tok)
+        gov_subject = self.subject_of(governor) if governor is not None else None
+        receiving = governor is not None and governor.lemma_ in self.receive
+        if by is not None:
+            actor = [c for c in by.children if c.dep_ == "pobj"]
+        elif poss and poss[0].pos_ != "PRON" and not (
+                gov_subject is not None and not receiving and self._same_country(poss[0], gov_subject)):
+            actor = poss
+        elif poss:
+            actor = poss if not (gov_subject is not None and not receiving) else [gov_subject]
+        else:
+            mods = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod")
+                    and self.actors.resolve(c)]
+            if mods:
+                actor = mods[:1]
+            elif gov_subject is not None and not receiving:
+                actor = [gov_subject]
+        recip: list = []
+        preps = [entry.particle] if entry.particle else list(NOUN_RECIPIENT_PREPS)
+        for word in preps:
+            prep = self._prep(tok, word)
+            if prep is not None:
+                recip = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+                if recip and word in ("for", "of") and not entry.particle:
+                    # "support for X" names a recipient; "the future of X" does not always
+                    if not any(self.actors.resolve(t) for t in recip):
+                        recip = []
+                if recip:
+                    break
+        if receiving and not recip and gov_subject is not None:
+            recip = [gov_subject]
+        return actor, recip
+
+    def _same_country(self, a, b) -> bool:  # type: ignore[no-untyped-def]
+        ca = {e.code for m in self.actors.resolve(a) for e in m.entities}
+        cb = {e.code for m in self.actors.resolve(b) for e in m.entities}
+        return bool(ca & cb) or not ca
+
+    def _anaphoric(self, tok, entry: Entry) -> bool:  # type: ignore[no-untyped-def]
+        """ "the talks", "their meeting": a reference back to an event, not a new one."""
+        dets = [c for c in tok.children if c.dep_ in ("det", "poss")]
+        definite = any(d.lower_ in DEFINITE or d.lower_ in POSSESSIVE_PRONOUNS for d in dets)
+        if not definite:
+            return False
+        preps = [entry.particle] if entry.particle else ["with", "between", "against", "on", "to"]
+        return not any(self._prep(tok, p) is not None for p in preps)
+
+    def _governing_verb(self, tok):  # type: ignore[no-untyped-def]
+        """The verb whose object (or 'in'-phrase) this event noun is: "held talks", "is in talks"."""
+        cur = tok
+        for _ in range(3):
+            if cur.dep_ in ("dobj", "attr", "nsubjpass", "oprd"):
+                return cur.head if cur.head.pos_ in ("VERB", "AUX") else None
+            if cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.lower_ in ("in", "into", "at", "for",
+                                                                                     "during"):
+                head = cur.head.head
+                return head if head.pos_ in ("VERB", "AUX") else None
+            if cur.dep_ == "conj":
+                cur = cur.head
+                continue
+            return None
+        return None
+
+    def subject_of(self, tok, depth: int = 0):  # type: ignore[no-untyped-def]
+        """The (possibly inherited) subject of a verb."""
+        if tok is None or depth > 6:
+            return None
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                if c.lower_ in RELATIVE and tok.dep_ == "relcl":
+                    return tok.head
+                if c.dep_ == "nsubj" and c.lower_ not in ("there",):
+                    return c
+        if tok.dep_ in ("xcomp", "advcl", "conj") and tok.head is not tok:
+            return self.subject_of(tok.head, depth + 1)
+        if tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return tok.head
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
+            head = tok.head.head
+            if head.pos_ in ("VERB", "AUX"):
+                return self.subject_of(head, depth + 1)
+            if head.pos_ in ("NOUN",):
+                gov = self._governing_verb(head)
+                return self.subject_of(gov, depth + 1) if gov is not None else None
+        return None
+
+    # ---- modality ------------------------------------------------------------------------
+
+    def is_negated(self, tok) -> bool:  # type: ignore[no-untyped-def]
+        if any(c.dep_ == "neg" for c in tok.children):
+            return True
+        return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
+
+    def is_irrealis(self, tok) -> bool:  # type: ignore[no-untyped-def]
+        """Wanted, asked for, planned or conditional, not done: "urged X to halt attacks"."""
+        if any(c.dep_ == "aux" and c.lower_ in ("could", "would", "should", "might", "may", "must")
+               for c in tok.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in tok.children):
+            return True
+        cur = tok
+        for _ in range(8):
+            head = cur.head
+            if head is cur:
+                return False
+            to_inf = any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+            if cur.dep_ in ("xcomp", "acl", "advcl", "ccomp", "relcl") and to_inf:
+                return True
+            if cur.dep_ in ("xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "conj", "advcl") and \
+                    head.lemma_.lower() in self.irrealis_words:
+                return True
+            if cur.dep_ in ("ccomp",) and head.lemma_ in self.speech:
+                return False
+            if any(c.dep_ == "aux" and c.lower_ in ("could", "would", "might", "may", "should")
+                   for c in head.children) and cur.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "conj"):
+                return True
+            cur = head
+        return False
+
+    def hedges(self, tok) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+        words = self.cues.of("hedge")
+        found = []
+        cur = tok
+        for _ in range(8):
+            for c in cur.children:
+                if c.lower_ in words or (c.dep_ == "aux" and c.lower_ in words):
+                    found.append(c.lower_)
+            if cur.lemma_ in words and cur.i != tok.i:
+                found.append(cur.lemma_)
+            if cur.head is cur:
+                break
+            cur = cur.head
+        return tuple(dict.fromkeys(found))
+
+    def habitual(self, tok) -> bool:  # type: ignore[no-untyped-def]
+        words = self.cues.of("habitual")
+        cur = tok
+        for _ in range(3):
+            if any(c.lower_ in words for c in cur.children):
+                return True
+            if cur.head is cur or cur.pos_ == "VERB":
+                break
+            cur = cur.head
+        return False
+
+    def attribution(self, tok) -> str | None:  # type: ignore[no-untyped-def]
+        """Who reports this event: the subject of the nearest verb of saying above it."""
+        cur = tok
+        for _ in range(8):
+            if cur.head is cur:
+                return None
+            head = cur.head
+            if head.lemma_ in self.speech and cur.dep_ in ("ccomp", "pcomp", "advcl", "xcomp", "conj", "dobj",
+                                                             "prep", "pobj"):
+                subj = self.subject_of(head)
+                if subj is not None:
+                    span = self.doc[min(t.i for t in subj.subtree):max(t.i for t in subj.subtree) + 1]
+                    return span.text
+            cur = head
+        return None
+
+    # ---- reported speech -----------------------------------------------------------------
+
+    def _speech_frames(self, sent, sent_index: int, found: list[Frame]) -> list[Frame]:  # type: ignore[no-untyped-def]
+        out: list[Frame] = []
+        taken = {f.trigger for f in found}
+        for tok in sent:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ not in ("VERB",) or tok.i in taken:
+                continue
+            if lemma in self.evaluate:
+                frame = self._evaluation(tok, sent_index)
+            elif lemma in self.speech:
+                frame = self._statement(tok, sent_index, found)
+            else:
+                continue
+            if frame is not None:
+                out.append(frame)
+        return out
+
+    def _polarity(self, toks) -> str | None:  # type: ignore[no-untyped-def]
+        neg = sum(1 for t in toks if t.lemma_.lower() in self.negative or t.lower_ in self.negative)
+        pos = sum(1 for t in toks if t.lemma_.lower() in self.positive or t.lower_ in self.positive)
+        negated = any(t.dep_ == "neg" for t in toks)
+        if neg > pos and not negated:
+            return "ACCUSE"
+        if pos > neg and not negated:
+            return "SUPPORT"
+        return None
+
+    def _speech_frame(self, tok, event: str, actors, recipients, sent_index: int, rule: str) -> Frame | None:  # type: ignore[no-untyped-def]
+        if not actors or not recipients:
+            return None
+        speaker_codes = {e.code for m in actors for e in m.entities}
+        recipients = tuple(m for m in recipients if not ({e.code for e in m.entities} <= speaker_codes
+                                                         and all(e.sector in (None, "GOV") for e in m.entities)))
+        if not recipients:
+            return None
+        cameo, mode = SPEAKER_MODES[event]
+        return Frame(trigger=tok.i, event=event, mode=mode, cameo=cameo, actors=actors, recipients=recipients,
+                     sentence=sent_index, rule=rule, priority=1, lexicon_key=f"speech:{tok.lemma_.lower()}")
+
+    def _evaluation(self, tok, sent_index: int) -> Frame | None:  # type: ignore[no-untyped-def]
+        """ "referred to the PMF as one of the key pillars": praise or blame of the object."""
+        as_prep = self._prep(tok, "as")
+        if as_prep is None or self.is_irrealis(tok) or self.is_negated(tok):
+            return None
+        event = self._polarity(list(as_prep.subtree))
+        if event is None:
+            return None
+        targets = [c for c in tok.children if c.dep_ == "dobj"]
+        to_prep = self._prep(tok, "to")
+        if to_prep is not None:
+            targets += [c for c in to_prep.children if c.dep_ == "pobj"]
+        subj = self.subject_of(tok)
+        return self._speech_frame(tok, event, self._mentions([subj] if subj is not None else []),
+                                  self._mentions(targets), sent_index, f"evaluation:{tok.lemma_.lower()}")
+
+    def _statement(self, tok, sent_index: int, found: list[Frame]) -> Frame | None:  # type: ignore[no-untyped-def]
+        """A statement whose content blames or praises someone, with no coded event inside."""
+        content = [c for c in tok.children if c.dep_ in ("ccomp", "dobj")]
+        if not content or self.is_negated(tok):
+            return None
+        span = {t.i for c in content for t in c.subtree}
+        if any(f.trigger in span for f in found):
+            return None
+        toks = [self.doc[i] for i in sorted(span)]
+        event = self._polarity(toks)
+        if event is None:
+            return None
+        subj = self.subject_of(tok)
+        speaker = self._mentions([subj] if subj is not None else [])
+        targets: list = []
+        for c in content:
+            head_subj = [s for s in c.children if s.dep_ in SUBJECTS] or [c]
+            for s in head_subj:
+                targets.extend(t for t in s.subtree if self._is_participant(t))
+        if not targets:
+            targets = [t for t in toks if self._is_participant(t)]
+        return self._speech_frame(tok, event, speaker, self._mentions(targets), sent_index,
+                                  f"statement:{tok.lemma_.lower()}")
+
+    def _is_participant(self, t) -> bool:  # type: ignore[no-untyped-def]
+        if t.dep_ in ("compound", "amod", "det", "case", "punct", "poss"):
+            return False
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
+            return False
+        return t.pos_ in ("NOUN", "PROPN") and bool(self.actors.resolve(t))
+
+
+def _span_of(toks) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
+    """Token indices covered by argument heads and their subtrees."""
+    return tuple(sorted({t.i for head in toks for t in head.subtree}))

@@ -1,0 +1,1 @@
+"""Output formats: PLOVER JSON Lines and flat CSV rows."""

