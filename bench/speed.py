@@ -26,7 +26,7 @@ def corpus(limit: int) -> list[str]:
     if penta.exists():
         with penta.open(encoding="utf-8", errors="replace") as f:
             sents = [row[0] for row in csv.reader(f, delimiter="\t") if row]
-        texts += [" ".join(sents[i:i + 20]) for i in range(0, len(sents), 20)]
+        texts += [" ".join(sents[i : i + 20]) for i in range(0, len(sents), 20)]
     else:
         print(f"note: {DEV} absent; timing the example article only", file=sys.stderr)
     while len(texts) < limit:

@@ -8,15 +8,52 @@ import pytest
 
 from .conftest import DATA, ROOT
 
-REQUIRED = {"id", "article_id", "date", "date_precision", "event", "mode", "context", "cameo", "quad_code",
-            "actor", "recipient", "event_loc", "event_text", "text_info", "confidence"}
-PLOVER = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-          "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+REQUIRED = {
+    "id",
+    "article_id",
+    "date",
+    "date_precision",
+    "event",
+    "mode",
+    "context",
+    "cameo",
+    "quad_code",
+    "actor",
+    "recipient",
+    "event_loc",
+    "event_text",
+    "text_info",
+    "confidence",
+}
+PLOVER = {
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+}
 
 
 def run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "dotterel.cli", *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "dotterel.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +71,12 @@ def test_code_writes_one_contract_record_per_line(seed_run):
         assert len(r["event"]) == 1 and r["event"][0] in PLOVER
         assert r["article_id"] == "seed_article"
         assert r["quad_code"] in (1, 2, 3, 4)
-        assert r["actor"] and all({"entity_text", "code", "sector", "identifier_text"} <= set(a) for a in r["actor"])
+        assert r["actor"] and all(
+            {"entity_text", "code", "sector", "identifier_text"} <= set(a) for a in r["actor"]
+        )
         assert r["cameo"] is None or (isinstance(r["cameo"], str) and r["cameo"].isdigit())
         info = r["text_info"]
-        assert text[info["start"]:info["end"]].strip() == r["event_text"]
+        assert text[info["start"] : info["end"]].strip() == r["event_text"]
         assert 0.0 <= r["confidence"] <= 1.0
         if r["date"] is not None:
             assert r["date_precision"] in ("day", "month", "year")
@@ -46,12 +85,19 @@ def test_code_writes_one_contract_record_per_line(seed_run):
 
 def test_bad_jsonl_lines_are_reported_and_the_rest_coded(tmp_path):
     batch = tmp_path / "mixed.jsonl"
-    batch.write_text("\n".join([
-        json.dumps({"id": "ok1", "text": "Iran criticized Iraq on Monday.", "published": "2025-01-10"}),
-        "{broken",
-        json.dumps({"id": "nodate", "text": "Iran criticized Iraq.", "published": "10 Jan"}),
-        json.dumps({"id": "ok2", "text": "Israel accused Iran of supplying weapons.", "published": "2025-01-10"}),
-    ]) + "\n")
+    batch.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "ok1", "text": "Iran criticized Iraq on Monday.", "published": "2025-01-10"}),
+                "{broken",
+                json.dumps({"id": "nodate", "text": "Iran criticized Iraq.", "published": "10 Jan"}),
+                json.dumps(
+                    {"id": "ok2", "text": "Israel accused Iran of supplying weapons.", "published": "2025-01-10"}
+                ),
+            ]
+        )
+        + "\n"
+    )
     res = run("code", str(batch), "--format", "plover")
     assert res.returncode != 0
     assert f"{batch}:2" in res.stderr and "invalid JSON" in res.stderr
@@ -79,8 +125,16 @@ def test_empty_stdin_is_rejected():
 
 def test_table_and_csv_formats(tmp_path):
     out = tmp_path / "events.csv"
-    res = run("code", str(DATA / "seed_article.txt"), "--published", "2025-01-10", "--format", "csv",
-              "--output", str(out))
+    res = run(
+        "code",
+        str(DATA / "seed_article.txt"),
+        "--published",
+        "2025-01-10",
+        "--format",
+        "csv",
+        "--output",
+        str(out),
+    )
     assert res.returncode == 0, res.stderr
     header = out.read_text().splitlines()[0].split(",")
     assert header[:3] == ["id", "article_id", "date"]
@@ -90,13 +144,24 @@ def test_table_and_csv_formats(tmp_path):
 
 def test_classify_answers_every_line_and_reports_bad_ones(tmp_path):
     inp = tmp_path / "sents.jsonl"
-    inp.write_text("\n".join([
-        json.dumps({"id": "1", "text": "Russia condemned the NATO summit.", "actor": "Russia",
-                    "recipient": "NATO"}),
-        json.dumps({"id": "2", "text": "The weather was mild in Paris on Sunday."}),
-        "not json",
-        json.dumps({"id": "3", "text": "Troops shelled the village of Kafr Nabl overnight."}),
-    ]) + "\n")
+    inp.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "id": "1",
+                        "text": "Russia condemned the NATO summit.",
+                        "actor": "Russia",
+                        "recipient": "NATO",
+                    }
+                ),
+                json.dumps({"id": "2", "text": "The weather was mild in Paris on Sunday."}),
+                "not json",
+                json.dumps({"id": "3", "text": "Troops shelled the village of Kafr Nabl overnight."}),
+            ]
+        )
+        + "\n"
+    )
     res = run("classify", str(inp))
     answers = {a["id"]: a for a in map(json.loads, res.stdout.splitlines())}
     assert res.returncode == 1 and f"{inp}:3" in res.stderr

@@ -2,22 +2,51 @@ from dotterel.evaluation import score_article, sentence_bounds
 
 TEXT = "Brig. Gen. Smith met Iraq's leader. Iran criticized Iraq. Then it rained."
 GOLD = [
-    {"id": "R1", "required": True, "anchor": "Smith met", "event": ["CONSULT"],
-     "actor": {"code": ["USA"], "sector": ["MIL"]}, "recipient": {"code": ["IRQ"], "sector": ["GOV"]},
-     "symmetric": True, "date": "2025-01-06", "location": {"country": "IRQ", "place": "Baghdad"}},
-    {"id": "R2", "required": True, "anchor": "Iran criticized", "event": ["ACCUSE"],
-     "actor": {"code": ["IRN"], "sector": None}, "recipient": {"code": ["IRQ"], "sector": None},
-     "symmetric": False, "date": None, "location": None},
-    {"id": "O1", "required": False, "anchor": "Iran criticized", "event": ["REJECT"],
-     "actor": {"code": ["*"], "sector": None}, "recipient": {"code": ["IRQ"], "sector": None},
-     "symmetric": False, "date": None, "location": None},
+    {
+        "id": "R1",
+        "required": True,
+        "anchor": "Smith met",
+        "event": ["CONSULT"],
+        "actor": {"code": ["USA"], "sector": ["MIL"]},
+        "recipient": {"code": ["IRQ"], "sector": ["GOV"]},
+        "symmetric": True,
+        "date": "2025-01-06",
+        "location": {"country": "IRQ", "place": "Baghdad"},
+    },
+    {
+        "id": "R2",
+        "required": True,
+        "anchor": "Iran criticized",
+        "event": ["ACCUSE"],
+        "actor": {"code": ["IRN"], "sector": None},
+        "recipient": {"code": ["IRQ"], "sector": None},
+        "symmetric": False,
+        "date": None,
+        "location": None,
+    },
+    {
+        "id": "O1",
+        "required": False,
+        "anchor": "Iran criticized",
+        "event": ["REJECT"],
+        "actor": {"code": ["*"], "sector": None},
+        "recipient": {"code": ["IRQ"], "sector": None},
+        "symmetric": False,
+        "date": None,
+        "location": None,
+    },
 ]
 
 
 def pred(start, end, event, a, r, **kw):
-    return {"event": [event], "actor": [{"code": c, "sector": kw.get("a_sec")} for c in a],
-            "recipient": [{"code": c, "sector": kw.get("r_sec")} for c in r],
-            "text_info": {"start": start, "end": end}, "date": kw.get("date"), "event_loc": kw.get("loc")}
+    return {
+        "event": [event],
+        "actor": [{"code": c, "sector": kw.get("a_sec")} for c in a],
+        "recipient": [{"code": c, "sector": kw.get("r_sec")} for c in r],
+        "text_info": {"start": start, "end": end},
+        "date": kw.get("date"),
+        "event_loc": kw.get("loc"),
+    }
 
 
 def test_sentences_do_not_break_after_titles():
@@ -26,8 +55,17 @@ def test_sentences_do_not_break_after_titles():
 
 def test_symmetric_gold_matches_either_direction_and_scores_dates_places_sectors():
     preds = [
-        pred(0, 35, "CONSULT", ["IRQ"], ["USA"], a_sec="GOV", r_sec="MIL", date="2025-01-06",
-             loc={"country_code": "IRQ", "resolved_place": "Baghdad"}),
+        pred(
+            0,
+            35,
+            "CONSULT",
+            ["IRQ"],
+            ["USA"],
+            a_sec="GOV",
+            r_sec="MIL",
+            date="2025-01-06",
+            loc={"country_code": "IRQ", "resolved_place": "Baghdad"},
+        ),
         pred(36, 57, "ACCUSE", ["IRN"], ["IRQ"]),
     ]
     figs = score_article(GOLD, preds, TEXT).figures()
@@ -41,8 +79,11 @@ def test_direction_matters_for_non_symmetric_events():
 
 
 def test_duplicate_prediction_is_a_false_positive_and_optional_counts_neither_way():
-    preds = [pred(36, 57, "ACCUSE", ["IRN"], ["IRQ"]), pred(36, 57, "ACCUSE", ["IRN"], ["IRQ"]),
-             pred(36, 57, "REJECT", ["IRN"], ["IRQ"])]
+    preds = [
+        pred(36, 57, "ACCUSE", ["IRN"], ["IRQ"]),
+        pred(36, 57, "ACCUSE", ["IRN"], ["IRQ"]),
+        pred(36, 57, "REJECT", ["IRN"], ["IRQ"]),
+    ]
     res = score_article(GOLD, preds, TEXT)
     assert (res.matched, res.false_positives) == (1, 1)
 

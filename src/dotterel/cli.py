@@ -19,29 +19,40 @@ FORMATS = ("plover", "table", "csv")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dotterel", description="Political event data from news text "
-                                     "(PLOVER with CAMEO alongside), offline on a CPU.")
+    parser = argparse.ArgumentParser(
+        prog="dotterel",
+        description="Political event data from news text (PLOVER with CAMEO alongside), offline on a CPU.",
+    )
     parser.add_argument("--version", action="version", version=f"dotterel {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    code = sub.add_parser("code", help="code articles into events",
-                          description="Code articles (.txt, .jsonl, or - for stdin) into PLOVER/CAMEO events.")
+    code = sub.add_parser(
+        "code",
+        help="code articles into events",
+        description="Code articles (.txt, .jsonl, or - for stdin) into PLOVER/CAMEO events.",
+    )
     code.add_argument("paths", nargs="+", metavar="PATH", help=".txt file, .jsonl file, or - for standard input")
     code.add_argument("--published", help="publication date YYYY-MM-DD for .txt and stdin input")
     code.add_argument("--format", choices=FORMATS, default="plover", help="output format (default: plover)")
     code.add_argument("--output", help="write to this file instead of standard output")
     code.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
-    cls = sub.add_parser("classify", help="classify sentences (with optional actor/recipient spans)",
-                         description="Classify sentences: the PLOVER event the actor directs at the recipient, "
-                                     "or the sentence's main event.")
+    cls = sub.add_parser(
+        "classify",
+        help="classify sentences (with optional actor/recipient spans)",
+        description="Classify sentences: the PLOVER event the actor directs at the recipient, "
+        "or the sentence's main event.",
+    )
     cls.add_argument("input", metavar="INPUT.jsonl")
     cls.add_argument("--output", help="write to this file instead of standard output")
 
-    ev = sub.add_parser("evaluate", help="score coded events against gold events",
-                        description="Score an article's predicted events against gold events "
-                                    "(matching rules of shared/gold/README.md).")
+    ev = sub.add_parser(
+        "evaluate",
+        help="score coded events against gold events",
+        description="Score an article's predicted events against gold events "
+        "(matching rules of shared/gold/README.md).",
+    )
     ev.add_argument("task", choices=["article"])
     ev.add_argument("--gold", required=True)
     ev.add_argument("--text", required=True, help="the article text")
@@ -112,8 +123,14 @@ def _with_progress(outcomes, total: int, enabled: bool):  # type: ignore[no-unty
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=_stderr_console(), transient=False) as progress:
+    with Progress(
+        TextColumn("coding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_stderr_console(),
+        transient=False,
+    ) as progress:
         task = progress.add_task("coding", total=total)
         for outcome in outcomes:
             progress.advance(task)
@@ -139,8 +156,16 @@ def _print_table(events, out: TextIO) -> None:  # type: ignore[no-untyped-def]
         recip = ", ".join(f"{x.code or '?'}/{x.sector or '-'}" for _, x in e.recipient) or "-"
         place = e.location.resolved_place if e.location else "-"
         hedge = " (hedged)" if e.modality.hedged else ""
-        table.add_row(date, e.event + hedge, e.cameo or "-", actor, recip, place, f"{e.confidence:.2f}",
-                      e.event_text[:90] + ("…" if len(e.event_text) > 90 else ""))
+        table.add_row(
+            date,
+            e.event + hedge,
+            e.cameo or "-",
+            actor,
+            recip,
+            place,
+            f"{e.confidence:.2f}",
+            e.event_text[:90] + ("…" if len(e.event_text) > 90 else ""),
+        )
     console = Console(file=out, width=max(120, Console().width if out is sys.stdout else 160))
     console.print(table)
     if events:
@@ -166,12 +191,22 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         except json.JSONDecodeError as exc:
             items.append(InputError(where, f"invalid JSON ({exc.msg})"))
             continue
-        if not isinstance(obj, dict) or obj.get("id") is None or not isinstance(obj.get("text"), str) \
-                or not obj["text"].strip():
+        if (
+            not isinstance(obj, dict)
+            or obj.get("id") is None
+            or not isinstance(obj.get("text"), str)
+            or not obj["text"].strip()
+        ):
             items.append(InputError(where, "needs an object with 'id' and non-empty 'text'"))
             continue
-        items.append(Item(id=str(obj["id"]), text=obj["text"], actor=obj.get("actor") or None,
-                          recipient=obj.get("recipient") or None))
+        items.append(
+            Item(
+                id=str(obj["id"]),
+                text=obj["text"],
+                actor=obj.get("actor") or None,
+                recipient=obj.get("recipient") or None,
+            )
+        )
     coder = Coder.load()
     rejected = 0
     with _output(args.output) as out:
@@ -180,9 +215,18 @@ def _cmd_classify(args: argparse.Namespace) -> int:
                 _report(answer)
                 rejected += 1
                 continue
-            out.write(json.dumps({"id": answer.id, "event": [answer.event] if answer.event else [],
-                                  "cameo": answer.cameo, "confidence": answer.confidence,
-                                  "rule": answer.rule}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": answer.id,
+                        "event": [answer.event] if answer.event else [],
+                        "cameo": answer.cameo,
+                        "confidence": answer.confidence,
+                        "rule": answer.rule,
+                    }
+                )
+                + "\n"
+            )
     return 1 if rejected else 0
 
 
@@ -194,16 +238,22 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.verbose:
         for line in result.details:
             print(line)
-    print("article: " + " ".join(f"{k}={v:.3f}" for k, v in result.figures().items())
-          + f" (matched={result.matched} false_pos={result.false_positives})")
+    print(
+        "article: "
+        + " ".join(f"{k}={v:.3f}" for k, v in result.figures().items())
+        + f" (matched={result.matched} false_pos={result.false_positives})"
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     handlers = {"code": _cmd_code, "classify": _cmd_classify, "evaluate": _cmd_evaluate}
     try:
         return handlers[args.command](args)

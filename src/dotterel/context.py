@@ -169,12 +169,18 @@ class Discourse:
         if own is not None:
             return own
         if self.date is not None:
-            return DateRef(date=self.date.date, precision=self.date.precision, text=self.date.text,
-                           char_start=self.date.char_start, inherited=True)
+            return DateRef(
+                date=self.date.date,
+                precision=self.date.precision,
+                text=self.date.text,
+                char_start=self.date.char_start,
+                inherited=True,
+            )
         if self._lede is not None and self._lede[0] is not None:
             ref = self._lede[0]
-            return DateRef(date=ref.date, precision=ref.precision, text=ref.text, char_start=ref.char_start,
-                           inherited=True)
+            return DateRef(
+                date=ref.date, precision=ref.precision, text=ref.text, char_start=ref.char_start, inherited=True
+            )
         return None
 
     def place_for(self, own: Location | None) -> Location | None:
@@ -183,8 +189,12 @@ class Discourse:
             context = self._lede[1]
         if own is None:
             return context
-        if own.resolution == 1 and context is not None and context.country_code == own.country_code \
-                and context.resolution > 1:
+        if (
+            own.resolution == 1
+            and context is not None
+            and context.country_code == own.country_code
+            and context.resolution > 1
+        ):
             return context
         return own
 

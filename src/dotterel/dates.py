@@ -26,8 +26,9 @@ _DURATION = re.compile(
     re.I,
 )
 _HABITUAL = re.compile(r"\b(?:every|each|daily|weekly|monthly|annual|annually|yearly|decades?|centuries)\b", re.I)
-_LEADING = re.compile(r"^(?:on|in|since|by|from|until|till|during|as of|earlier|later|late|early|mid|the)\b[\s,-]*",
-                      re.I)
+_LEADING = re.compile(
+    r"^(?:on|in|since|by|from|until|till|during|as of|earlier|later|late|early|mid|the)\b[\s,-]*", re.I
+)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DAYNUM = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b")
 _MAY = re.compile(r"\bmay\s+\d|\d\s+may\b|\bmay\s+(?:19|20)\d\d|\b(?:in|early|late|mid|since)\s+may\b")

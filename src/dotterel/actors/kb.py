@@ -128,8 +128,11 @@ class KnowledgeBase:
             actor = NamedActor(
                 name=row["name"],
                 kind="org",
-                roles=(Role(code=row["code"].upper(), sector=row.get("sector") or None, role="",
-                            start=None, end=None),),
+                roles=(
+                    Role(
+                        code=row["code"].upper(), sector=row.get("sector") or None, role="", start=None, end=None
+                    ),
+                ),
             )
             for alias in [row["name"], *split_list(row.get("aliases", ""))]:
                 kb.actors.setdefault(alias, []).append(actor)
@@ -139,8 +142,13 @@ class KnowledgeBase:
             where = f"kb/actors.jsonl entry {n}"
             try:
                 roles = tuple(
-                    Role(code=str(r["code"]).upper(), sector=r.get("sector") or None, role=r.get("role") or "",
-                         start=_date(r.get("start"), where), end=_date(r.get("end"), where))
+                    Role(
+                        code=str(r["code"]).upper(),
+                        sector=r.get("sector") or None,
+                        role=r.get("role") or "",
+                        start=_date(r.get("start"), where),
+                        end=_date(r.get("end"), where),
+                    )
                     for r in obj.get("roles") or []
                 )
                 actor = NamedActor(name=obj["name"], kind=obj.get("kind") or "person", roles=roles)

@@ -24,11 +24,38 @@ PERSONAL = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 PLURAL = {"they", "them", "their", "theirs", "themselves"}
 NEUTER = {"it", "its", "itself"}
 # Prepositions whose object is a place, not a participant.
-LOCATIVE = {"in", "at", "near", "inside", "outside", "across", "within", "throughout", "around", "into",
-            "from", "amid", "amidst", "during"}
+LOCATIVE = {
+    "in",
+    "at",
+    "near",
+    "inside",
+    "outside",
+    "across",
+    "within",
+    "throughout",
+    "around",
+    "into",
+    "from",
+    "amid",
+    "amidst",
+    "during",
+}
 # Heads that stand for the organization they lead or belong to ("leaders of armed groups").
-MEMBER_NOUNS = {"leader", "member", "head", "chief", "official", "representative", "spokesman",
-                "spokeswoman", "spokesperson", "commander", "fighter", "delegation", "envoy"}
+MEMBER_NOUNS = {
+    "leader",
+    "member",
+    "head",
+    "chief",
+    "official",
+    "representative",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "commander",
+    "fighter",
+    "delegation",
+    "envoy",
+}
 GROUP_SECTORS = {"REB", "PRM", "UAF", "CRM", "CVL", "REF", "LAB", "SOC"}
 PERSON_SECTOR_KINDS = {"title"}
 
@@ -73,7 +100,7 @@ class ArticleActors:
 
     def _match_names(self, matcher) -> None:  # type: ignore[no-untyped-def]
         spans = []
-        for match_id, start, end in matcher(self.doc):
+        for _match_id, start, end in matcher(self.doc):
             text = self.doc[start:end].text
             spans.append((start, end, text))
         # longest first, no overlaps
@@ -134,8 +161,12 @@ class ArticleActors:
             if tok.dep_ in ("compound", "case", "det", "punct", "amod", "nummod"):
                 continue
             if tok.pos_ in ("NOUN", "PROPN", "PRON"):
-                if tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE and tok.i in self.names \
-                        and self.names[tok.i].kind in ("country", "capital"):
+                if (
+                    tok.dep_ == "pobj"
+                    and tok.head.lower_ in LOCATIVE
+                    and tok.i in self.names
+                    and self.names[tok.i].kind in ("country", "capital")
+                ):
                     continue
                 mentions = self.resolve(tok)
                 for m in mentions:
@@ -153,22 +184,45 @@ class ArticleActors:
             or any(e.kind == "group" for e in ents)
         ) and not person
         self.referents.append(
-            Referent(mention=mention, entities=ents, person=person, plural=plural, token=mention.head,
-                     subject=tok.dep_ in ("nsubj", "nsubjpass"))
+            Referent(
+                mention=mention,
+                entities=ents,
+                person=person,
+                plural=plural,
+                token=mention.head,
+                subject=tok.dep_ in ("nsubj", "nsubjpass"),
+            )
         )
 
     def _is_person_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
         found = self.kb.sector_of(tok.lemma_) or self.kb.sector_of(tok.lower_)
         return bool(found and found[1] == "title") or tok.lemma_ in MEMBER_NOUNS
 
-    def _new_mention(self, first: int, last: int, head: int, entities: tuple[Entity, ...], kind: str,
-                     rule: str, antecedent: int | None = None) -> Mention:
-        span = self.doc[first:last + 1]
+    def _new_mention(
+        self,
+        first: int,
+        last: int,
+        head: int,
+        entities: tuple[Entity, ...],
+        kind: str,
+        rule: str,
+        antecedent: int | None = None,
+    ) -> Mention:
+        span = self.doc[first : last + 1]
         sent_index = self._sentence_index(head)
         m = Mention(
-            index=len(self._mentions), text=span.text, start=first, end=last + 1,
-            char_start=span.start_char, char_end=span.end_char, head=head, sentence=sent_index,
-            entities=entities, kind=kind, antecedent=antecedent, rule=rule,  # type: ignore[arg-type]
+            index=len(self._mentions),
+            text=span.text,
+            start=first,
+            end=last + 1,
+            char_start=span.start_char,
+            char_end=span.end_char,
+            head=head,
+            sentence=sent_index,
+            entities=entities,
+            kind=kind,
+            antecedent=antecedent,
+            rule=rule,  # type: ignore[arg-type]
         )
         self._mentions.append(m)
         return m
@@ -194,8 +248,9 @@ class ArticleActors:
         name = self.names.get(tok.i)
         if name is not None:
             return [self._from_name(tok, name)]
-        if tok.ent_type_ == "PERSON" or (tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG", "NORP")
-                                         and self._looks_like_person(tok)):
+        if tok.ent_type_ == "PERSON" or (
+            tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG", "NORP") and self._looks_like_person(tok)
+        ):
             m = self._person(tok)
             if m is not None:
                 return [m]
@@ -214,7 +269,7 @@ class ArticleActors:
                     ent = Entity(code=ent.code, sector=title, name=ent.name, kind=ent.kind)
             m = self._new_mention(first, last, tok.i, (ent,), "name", "kb-name")
             if ent.kind == "person":
-                self._persons.append((self.doc[name.start:name.end].text, m, (ent,)))
+                self._persons.append((self.doc[name.start : name.end].text, m, (ent,)))
             return m
         country = self.kb.countries.get(name.code or "")
         cname = country.name if country else None
@@ -228,7 +283,9 @@ class ArticleActors:
     def _pick_actor(self, actors: tuple[NamedActor, ...]) -> NamedActor:
         if len(actors) == 1:
             return actors[0]
-        valid = [a for a in actors if (r := a.role_on(self.when)) is not None and self.when and r.covers(self.when)]
+        valid = [
+            a for a in actors if (r := a.role_on(self.when)) is not None and self.when and r.covers(self.when)
+        ]
         return (valid or list(actors))[0]
 
     def _name_bounds(self, tok, name: NameMatch) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -256,10 +313,10 @@ class ArticleActors:
     def _title_sector(self, tok) -> str | None:  # type: ignore[no-untyped-def]
         """Sector from a title written before or in apposition to a name."""
         words = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod") or t.ent_type_ == ""]
-        texts = [t.lower_ for t in self.doc[min((t.i for t in words), default=tok.i):tok.i]]
+        texts = [t.lower_ for t in self.doc[min((t.i for t in words), default=tok.i) : tok.i]]
         for n in range(len(texts), 0, -1):
             for k in range(0, len(texts) - n + 1):
-                found = self.kb.sector_of(" ".join(texts[k:k + n]))
+                found = self.kb.sector_of(" ".join(texts[k : k + n]))
                 if found and found[1] in ("title", "noun"):
                     return found[0]
         return None
@@ -305,7 +362,7 @@ class ArticleActors:
     def _own_description(self, tok, first: int) -> tuple[str | None, str | None] | None:  # type: ignore[no-untyped-def]
         """Country and sector written before a name: "Israeli Foreign Minister Gideon Saar"."""
         code = None
-        for t in self.doc[min([first] + [c.left_edge.i for c in tok.lefts]):tok.i]:
+        for t in self.doc[min([first] + [c.left_edge.i for c in tok.lefts]) : tok.i]:
             if t.dep_ == "poss" or t.head.dep_ == "poss":
                 c = self._country_of_token(t)
             else:
@@ -355,8 +412,10 @@ class ArticleActors:
                     inner = self.resolve(pobj)
                     found = tuple(e for m in inner for e in m.entities)
                     if found and tok.lemma_ in MEMBER_NOUNS and all(e.kind != "country" for e in found):
-                        return tuple(Entity(code=e.code, sector=e.sector or sector, name=e.name, kind="group")
-                                     for e in found)
+                        return tuple(
+                            Entity(code=e.code, sector=e.sector or sector, name=e.name, kind="group")
+                            for e in found
+                        )
                     if found:
                         return tuple(Entity(code=e.code, sector=sector, name=None, kind="generic") for e in found)
         for mod in tok.children:
@@ -389,7 +448,7 @@ class ArticleActors:
     def _sector_of_phrase(self, tok) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
         words = [t for t in tok.lefts if t.dep_ in ("compound", "amod") and t.i >= tok.i - 4]
         first = min((t.i for t in words), default=tok.i)
-        toks = self.doc[first:tok.i + 1]
+        toks = self.doc[first : tok.i + 1]
         for k in range(len(toks)):
             phrase = " ".join(t.lower_ for t in toks[k:])
             found = self.kb.sector_of(phrase)
@@ -436,11 +495,18 @@ class ArticleActors:
             return True
         nxt = self.doc[t.i + 1] if t.i + 1 < len(self.doc) else None
         after = self.doc[t.i + 2] if t.i + 2 < len(self.doc) else None
-        if nxt is not None and nxt.text == "-" and after is not None and after.lemma_ in (
-                "back", "support", "sponsor", "allied", "aligned", "led", "fund", "arm", "affiliate"):
+        if (
+            nxt is not None
+            and nxt.text == "-"
+            and after is not None
+            and after.lemma_
+            in ("back", "support", "sponsor", "allied", "aligned", "led", "fund", "arm", "affiliate")
+        ):
             return True
         prev = self.doc[t.i - 1] if t.i > 0 else None
-        return bool(prev is not None and prev.text == "-" and t.i >= 2 and self.doc[t.i - 2].lower_ in ("pro", "anti"))
+        return bool(
+            prev is not None and prev.text == "-" and t.i >= 2 and self.doc[t.i - 2].lower_ in ("pro", "anti")
+        )
 
     # pronouns
 
@@ -457,8 +523,11 @@ class ArticleActors:
         ref = self._antecedent(tok, want)
         if ref is None:
             return []
-        return [self._new_mention(tok.i, tok.i, tok.i, ref.entities, "pronoun", f"coref-{want}",
-                                  antecedent=ref.mention.index)]
+        return [
+            self._new_mention(
+                tok.i, tok.i, tok.i, ref.entities, "pronoun", f"coref-{want}", antecedent=ref.mention.index
+            )
+        ]
 
     def _antecedent(self, tok, want: str) -> Referent | None:  # type: ignore[no-untyped-def]
         sent = self._sentence_index(tok.i)

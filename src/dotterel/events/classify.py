@@ -82,8 +82,9 @@ def _classify_doc(coder, item: Item, doc) -> Answer:  # type: ignore[no-untyped-
     cameo = best.cameo or coder.ontology.types[best.event].cameo_default
     matched = score[0]
     confidence = 0.5 + 0.1 * matched + 0.1 * (best.priority == 3)
-    return Answer(id=item.id, event=best.event, cameo=cameo, confidence=round(min(confidence, 0.95), 3),
-                  rule=best.rule)
+    return Answer(
+        id=item.id, event=best.event, cameo=cameo, confidence=round(min(confidence, 0.95), 3), rule=best.rule
+    )
 
 
 def _overlaps(tokens: tuple[int, ...], doc, span: tuple[int, int] | None) -> bool:  # type: ignore[no-untyped-def]

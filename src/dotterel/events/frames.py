@@ -25,8 +25,25 @@ POSSESSIVE_PRONOUNS = {"his", "her", "their", "its", "our", "my", "your"}
 RELATIVE = {"who", "which", "that", "whom"}
 # Types that make no sense without someone on the receiving end.
 ONE_SIDED = {"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"}
-NAME_ENTITIES = {"ORG", "PERSON", "GPE", "NORP", "DATE", "TIME", "FAC", "LOC", "WORK_OF_ART", "LAW", "PRODUCT",
-                 "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "LANGUAGE"}
+NAME_ENTITIES = {
+    "ORG",
+    "PERSON",
+    "GPE",
+    "NORP",
+    "DATE",
+    "TIME",
+    "FAC",
+    "LOC",
+    "WORK_OF_ART",
+    "LAW",
+    "PRODUCT",
+    "CARDINAL",
+    "MONEY",
+    "PERCENT",
+    "QUANTITY",
+    "ORDINAL",
+    "LANGUAGE",
+}
 SPEAKER_MODES = {"ACCUSE": ("111", "disapprove"), "SUPPORT": ("051", None)}
 
 
@@ -116,8 +133,9 @@ class FrameExtractor:
         for entry in cands:
             obj = None
             if entry.objects:
-                obj = next((o for o in objects if o.lemma_.lower() in entry.objects or o.lower_ in entry.objects),
-                           None)
+                obj = next(
+                    (o for o in objects if o.lemma_.lower() in entry.objects or o.lower_ in entry.objects), None
+                )
                 if obj is None and tok.pos_ == "VERB":
                     # "lodged a complaint" parsed with the noun under a preposition, or "held talks"
                     continue
@@ -151,8 +169,13 @@ class FrameExtractor:
             priority = 2
         actors = self._mentions(actor_toks)
         recipients = self._mentions(recip_toks, recipient=True)
-        if entry.pos == "NOUN" and not actors and recipients and len(recipients) > 1 and \
-                any(t.dep_ == "pobj" and t.head.lower_ == "between" for t in recip_toks):
+        if (
+            entry.pos == "NOUN"
+            and not actors
+            and recipients
+            and len(recipients) > 1
+            and any(t.dep_ == "pobj" and t.head.lower_ == "between" for t in recip_toks)
+        ):
             actors, recipients = recipients[:1], recipients[1:]
         if not actors and len(recipients) > 1 and self._symmetric(entry):
             actors, recipients = recipients[:1], recipients[1:]
@@ -165,9 +188,18 @@ class FrameExtractor:
         if require_actors and not recipients and entry.event not in ONE_SIDED:
             return None
         return Frame(
-            trigger=tok.i, event=entry.event or "", mode=entry.mode, cameo=entry.cameo, actors=actors,
-            recipients=recipients, sentence=sent_index, rule=f"lexicon:{entry.key}", priority=priority,
-            lexicon_key=entry.key, actor_tokens=_span_of(actor_toks), recipient_tokens=_span_of(recip_toks),
+            trigger=tok.i,
+            event=entry.event or "",
+            mode=entry.mode,
+            cameo=entry.cameo,
+            actors=actors,
+            recipients=recipients,
+            sentence=sent_index,
+            rule=f"lexicon:{entry.key}",
+            priority=priority,
+            lexicon_key=entry.key,
+            actor_tokens=_span_of(actor_toks),
+            recipient_tokens=_span_of(recip_toks),
         )
 
     def _symmetric(self, entry: Entry) -> bool:
@@ -193,8 +225,13 @@ class FrameExtractor:
         if tok.pos_ in ("VERB", "AUX"):
             inner = [c for c in tok.children if c.dep_ in ("dobj", "pobj")]
         elif tok.pos_ in ("NOUN", "PROPN"):
-            inner = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "against")
-                     for g in c.children if g.dep_ in ("pobj", "pcomp")]
+            inner = [
+                g
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ in ("of", "for", "against")
+                for g in c.children
+                if g.dep_ in ("pobj", "pcomp")
+            ]
         out: list[Mention] = []
         for t in inner:
             out.extend(self.actors.resolve(t) or (self._descend(t) if t.pos_ in ("VERB", "AUX") else ()))
@@ -219,8 +256,11 @@ class FrameExtractor:
                         break
         elif obj is not None:
             for holder in (obj, tok):
-                for prep in (c for c in holder.children if c.dep_ == "prep" and c.lower_ in NOUN_RECIPIENT_PREPS
-                             and c.lower_ not in ("of",)):
+                for prep in (
+                    c
+                    for c in holder.children
+                    if c.dep_ == "prep" and c.lower_ in NOUN_RECIPIENT_PREPS and c.lower_ not in ("of",)
+                ):
                     recip = [c for c in prep.children if c.dep_ == "pobj"]
                     if recip:
                         break
@@ -244,14 +284,16 @@ class FrameExtractor:
         receiving = governor is not None and governor.lemma_ in self.receive
         if by is not None:
             actor = [c for c in by.children if c.dep_ == "pobj"]
-        elif poss and poss[0].pos_ != "PRON" and not (
-                gov_subject is not None and not receiving and self._same_country(poss[0], gov_subject)):
+        elif (
+            poss
+            and poss[0].pos_ != "PRON"
+            and not (gov_subject is not None and not receiving and self._same_country(poss[0], gov_subject))
+        ):
             actor = poss
         elif poss:
             actor = poss if not (gov_subject is not None and not receiving) else [gov_subject]
         else:
-            mods = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod")
-                    and self.actors.resolve(c)]
+            mods = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod") and self.actors.resolve(c)]
             if mods:
                 actor = mods[:1]
             elif gov_subject is not None and not receiving:
@@ -292,8 +334,11 @@ class FrameExtractor:
         for _ in range(3):
             if cur.dep_ in ("dobj", "attr", "nsubjpass", "oprd"):
                 return cur.head if cur.head.pos_ in ("VERB", "AUX") else None
-            if cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.lower_ in ("in", "into", "at", "for",
-                                                                                     "during"):
+            if (
+                cur.dep_ == "pobj"
+                and cur.head.dep_ == "prep"
+                and cur.head.lower_ in ("in", "into", "at", "for", "during")
+            ):
                 head = cur.head.head
                 return head if head.pos_ in ("VERB", "AUX") else None
             if cur.dep_ == "conj":
@@ -334,8 +379,10 @@ class FrameExtractor:
 
     def is_irrealis(self, tok) -> bool:  # type: ignore[no-untyped-def]
         """Wanted, asked for, planned or conditional, not done: "urged X to halt attacks"."""
-        if any(c.dep_ == "aux" and c.lower_ in ("could", "would", "should", "might", "may", "must")
-               for c in tok.children):
+        if any(
+            c.dep_ == "aux" and c.lower_ in ("could", "would", "should", "might", "may", "must")
+            for c in tok.children
+        ):
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in tok.children):
             return True
@@ -347,13 +394,16 @@ class FrameExtractor:
             to_inf = any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
             if cur.dep_ in ("xcomp", "acl", "advcl", "ccomp", "relcl") and to_inf:
                 return True
-            if cur.dep_ in ("xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "conj", "advcl") and \
-                    head.lemma_.lower() in self.irrealis_words:
+            if (
+                cur.dep_ in ("xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "conj", "advcl")
+                and head.lemma_.lower() in self.irrealis_words
+            ):
                 return True
             if cur.dep_ in ("ccomp",) and head.lemma_ in self.speech:
                 return False
-            if any(c.dep_ == "aux" and c.lower_ in ("could", "would", "might", "may", "should")
-                   for c in head.children) and cur.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "conj"):
+            if any(
+                c.dep_ == "aux" and c.lower_ in ("could", "would", "might", "may", "should") for c in head.children
+            ) and cur.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "conj"):
                 return True
             cur = head
         return False
@@ -391,11 +441,19 @@ class FrameExtractor:
             if cur.head is cur:
                 return None
             head = cur.head
-            if head.lemma_ in self.speech and cur.dep_ in ("ccomp", "pcomp", "advcl", "xcomp", "conj", "dobj",
-                                                             "prep", "pobj"):
+            if head.lemma_ in self.speech and cur.dep_ in (
+                "ccomp",
+                "pcomp",
+                "advcl",
+                "xcomp",
+                "conj",
+                "dobj",
+                "prep",
+                "pobj",
+            ):
                 subj = self.subject_of(head)
                 if subj is not None:
-                    span = self.doc[min(t.i for t in subj.subtree):max(t.i for t in subj.subtree) + 1]
+                    span = self.doc[min(t.i for t in subj.subtree) : max(t.i for t in subj.subtree) + 1]
                     return span.text
             cur = head
         return None
@@ -433,13 +491,29 @@ class FrameExtractor:
         if not actors or not recipients:
             return None
         speaker_codes = {e.code for m in actors for e in m.entities}
-        recipients = tuple(m for m in recipients if not ({e.code for e in m.entities} <= speaker_codes
-                                                         and all(e.sector in (None, "GOV") for e in m.entities)))
+        recipients = tuple(
+            m
+            for m in recipients
+            if not (
+                {e.code for e in m.entities} <= speaker_codes
+                and all(e.sector in (None, "GOV") for e in m.entities)
+            )
+        )
         if not recipients:
             return None
         cameo, mode = SPEAKER_MODES[event]
-        return Frame(trigger=tok.i, event=event, mode=mode, cameo=cameo, actors=actors, recipients=recipients,
-                     sentence=sent_index, rule=rule, priority=1, lexicon_key=f"speech:{tok.lemma_.lower()}")
+        return Frame(
+            trigger=tok.i,
+            event=event,
+            mode=mode,
+            cameo=cameo,
+            actors=actors,
+            recipients=recipients,
+            sentence=sent_index,
+            rule=rule,
+            priority=1,
+            lexicon_key=f"speech:{tok.lemma_.lower()}",
+        )
 
     def _evaluation(self, tok, sent_index: int) -> Frame | None:  # type: ignore[no-untyped-def]
         """ "referred to the PMF as one of the key pillars": praise or blame of the object."""
@@ -454,8 +528,14 @@ class FrameExtractor:
         if to_prep is not None:
             targets += [c for c in to_prep.children if c.dep_ == "pobj"]
         subj = self.subject_of(tok)
-        return self._speech_frame(tok, event, self._mentions([subj] if subj is not None else []),
-                                  self._mentions(targets), sent_index, f"evaluation:{tok.lemma_.lower()}")
+        return self._speech_frame(
+            tok,
+            event,
+            self._mentions([subj] if subj is not None else []),
+            self._mentions(targets),
+            sent_index,
+            f"evaluation:{tok.lemma_.lower()}",
+        )
 
     def _statement(self, tok, sent_index: int, found: list[Frame]) -> Frame | None:  # type: ignore[no-untyped-def]
         """A statement whose content blames or praises someone, with no coded event inside."""
@@ -478,8 +558,9 @@ class FrameExtractor:
                 targets.extend(t for t in s.subtree if self._is_participant(t))
         if not targets:
             targets = [t for t in toks if self._is_participant(t)]
-        return self._speech_frame(tok, event, speaker, self._mentions(targets), sent_index,
-                                  f"statement:{tok.lemma_.lower()}")
+        return self._speech_frame(
+            tok, event, speaker, self._mentions(targets), sent_index, f"statement:{tok.lemma_.lower()}"
+        )
 
     def _is_participant(self, t) -> bool:  # type: ignore[no-untyped-def]
         if t.dep_ in ("compound", "amod", "det", "case", "punct", "poss"):

@@ -51,13 +51,15 @@ class Lexicon:
                 raise DataFileError(f"{relpath} row {n}: missing column {exc}") from exc
             event = row.get("event", "").upper()
             entry = Entry(
-                pos=pos, lemma=lemma,
+                pos=pos,
+                lemma=lemma,
                 particle=None if row.get("particle", "-") in ("", "-") else row["particle"].lower(),
                 objects=frozenset(o.lower() for o in split_list(row.get("object", "")) if o != "-"),
                 event=None if event in ("", "NONE", "-") else event,
                 mode=None if row.get("mode", "-") in ("", "-") else row["mode"],
                 cameo=None if row.get("cameo", "-") in ("", "-") else row["cameo"],
-                note=row.get("note", ""), line=n,
+                note=row.get("note", ""),
+                line=n,
             )
             lex.entries.setdefault((pos, lemma), []).append(entry)
         for entries in lex.entries.values():

@@ -9,8 +9,22 @@ from dotterel.datafiles import read_table, read_text
 from dotterel.errors import DataFileError
 
 PLOVER_TYPES = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 )
 
 
@@ -48,7 +62,9 @@ class Ontology:
         onto.versions["plover"] = str(raw.get("version", "0"))
         for name, spec in raw["event_types"].items():
             onto.types[name] = PloverType(
-                name=name, quad_code=int(spec["quad_code"]), modes=tuple(spec.get("modes") or ()),
+                name=name,
+                quad_code=int(spec["quad_code"]),
+                modes=tuple(spec.get("modes") or ()),
                 cameo_default=spec.get("cameo_default"),
             )
         missing = set(PLOVER_TYPES) - set(onto.types)
@@ -59,9 +75,11 @@ class Ontology:
         for row in table.rows:
             gs = row.get("goldstein", "")
             onto.cameo[row["code"]] = CameoCode(
-                code=row["code"], label=row.get("label", ""),
+                code=row["code"],
+                label=row.get("label", ""),
                 goldstein=float(gs) if gs not in ("", "-") else None,
-                event=row.get("event") or None, mode=row.get("mode") or None,
+                event=row.get("event") or None,
+                mode=row.get("mode") or None,
                 context=row.get("context") or None,
             )
         return onto
