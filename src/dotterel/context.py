@@ -34,6 +34,7 @@ class ArticleContext:
     date_at: dict[int, DateRef] = field(default_factory=dict)
     place_at: dict[int, list[Location]] = field(default_factory=dict)
     sent_date: list[DateRef | None] = field(default_factory=list)
+    sent_any_date: list[DateRef | None] = field(default_factory=list)
     sent_place: list[Location | None] = field(default_factory=list)
 
     def build(self) -> ArticleContext:
@@ -58,6 +59,7 @@ class ArticleContext:
         sents = list(doc.sents)  # type: ignore[attr-defined]
         for sent in sents:
             self.sent_date.append(self._sentence_date(sent))
+            self.sent_any_date.append(next((self.date_at[t.i] for t in sent if t.i in self.date_at), None))
             self.sent_place.append(self._sentence_place(sent))
         return self
 
@@ -150,6 +152,8 @@ class Discourse:
         while self.sentence < index:
             self.sentence += 1
             ref = self.ctx.sent_date[self.sentence]
+            if ref is not None and not self._recent(ref):
+                ref = None  # a background date ("In March 2023, ...") does not move the story's present
             if ref is not None:
                 if self.date is None or ref.iso() != self.date.iso():
                     self.place = None
@@ -165,9 +169,19 @@ class Discourse:
                     return
         self._lede = None
 
+    def _recent(self, ref: DateRef) -> bool:
+        if self.published is None:
+            return True
+        if ref.precision == "year":
+            return ref.date.year >= self.published.year
+        return (self.published - ref.date).days <= 366
+
     def date_for(self, own: DateRef | None) -> DateRef | None:
         if own is not None:
             return own
+        here = self.ctx.sent_any_date[self.sentence] if 0 <= self.sentence < len(self.ctx.sent_any_date) else None
+        if here is not None:
+            return here
         if self.date is not None:
             return DateRef(
                 date=self.date.date,

@@ -131,16 +131,17 @@ class Coder:
             yield Outcome(article=article, events=tuple(events))
 
     def _code_doc(self, article: Article, doc) -> list[Event]:  # type: ignore[no-untyped-def]
-        actors = ArticleActors(doc, self.kb, self.matcher, article.published)
+        actors = ArticleActors(doc, self.kb, self.matcher, article.published, speech=self.cues.of("speech"))
         extractor = FrameExtractor(doc, actors, self.lexicon, self.cues)
         ctx = ArticleContext(doc=doc, resolver=DateResolver(article.published), gazetteer=self.gazetteer).build()
         discourse = Discourse(ctx=ctx, published=article.published)
         sents = list(doc.sents)
+        focus = actors.focus_country()
         events: list[Event] = []
         for index, sent in enumerate(sents):
             discourse.enter(index)
             frames = extractor.sentence_frames(sent, index)
-            kept = _one_per_dyad(_split(frames))
+            kept = _one_per_dyad(_split([_with_focus(f, focus) for f in frames]))
             for frame in kept:
                 tok = doc[frame.trigger]
                 own_place = ctx.own_place(tok)
@@ -150,6 +151,8 @@ class Coder:
                         own_place if own_place.resolution > 1 or discourse.place is None else discourse.place
                     )
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
+                if place is not None:
+                    frame = _implicit_from_place(frame, place.country_code)
                 events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
         return events
 
@@ -234,6 +237,39 @@ def _entities(mentions: tuple[Mention, ...]) -> tuple[tuple[Mention | None, Enti
     return tuple(out)
 
 
+def _with_focus(f: Frame, focus: str | None) -> Frame:
+    """Unnamed actors without a country ("the militias", "his parents") take the article's focus country."""
+    if focus is None:
+        return f
+
+    def fill(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+        out = []
+        for m in mentions:
+            if m.rule.startswith("implicit"):
+                pass  # an unnamed agent stays unknown
+            elif any(e.code is None for e in m.entities):
+                ents = tuple(replace(e, code=focus, inferred=True) if e.code is None else e for e in m.entities)
+                m = replace(m, entities=ents)
+            out.append(m)
+        return tuple(out)
+
+    return replace(f, actors=fill(f.actors), recipients=fill(f.recipients))
+
+
+def _implicit_from_place(f: Frame, code: str) -> Frame:
+    """An unnamed agent acting somewhere ("held in a Kurdish prison" in Syria) belongs to that place."""
+
+    def fill(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+        return tuple(
+            replace(m, entities=tuple(replace(e, code=code, inferred=True) for e in m.entities))
+            if m.rule.startswith("implicit") and all(e.code is None for e in m.entities)
+            else m
+            for m in mentions
+        )
+
+    return replace(f, actors=fill(f.actors), recipients=fill(f.recipients))
+
+
 def _codes(mentions: tuple[Mention, ...]) -> frozenset[str | None]:
     return frozenset(e.code for m in mentions for e in m.entities)
 
@@ -257,9 +293,17 @@ def _split(frames: list[Frame]) -> list[Frame]:
 
 
 def _self_directed(f: Frame) -> bool:
-    a = {(e.code, e.sector, e.name) for m in f.actors for e in m.entities}
-    r = {(e.code, e.sector, e.name) for m in f.recipients for e in m.entities}
-    return bool(r) and r <= a
+    """The same actor on both sides: a named entity, or one mention and a reference back to it."""
+    a_names = {(e.code, e.name) for m in f.actors for e in m.entities if e.name}
+    r_names = {(e.code, e.name) for m in f.recipients for e in m.entities if e.name}
+    if r_names and r_names <= a_names and all(e.name for m in f.recipients for e in m.entities):
+        return True
+    a_ids = {m.index for m in f.actors} | {m.antecedent for m in f.actors}
+    a_ents = {e for m in f.actors for e in m.entities}
+    return bool(f.recipients) and all(
+        (m.index in a_ids or (m.antecedent is not None and m.antecedent in a_ids)) and set(m.entities) <= a_ents
+        for m in f.recipients
+    )
 
 
 def _one_per_dyad(frames: list[Frame]) -> list[Frame]:

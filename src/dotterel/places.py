@@ -65,6 +65,21 @@ class Gazetteer:
             found = [p for p in gaz.names.get(cap, []) + gaz.alternates.get(cap, []) if p.iso3 == iso3]
             if found:
                 capitals[iso3] = found[0]
+        # countries first; our own places (regions, crossings) override a country alias like 'Gaza'
+        # countries: the capital's coordinates stand in for the country (resolution 1 says so)
+        for name, iso3 in kb.country_names.items():
+            cap = capitals.get(iso3)
+            country = kb.countries[iso3]
+            place = Place(
+                name=country.name,
+                iso3=iso3,
+                lat=cap.lat if cap else 0.0,
+                lon=cap.lon if cap else 0.0,
+                geonameid=None,
+                resolution=1,
+                population=10**10,
+            )
+            gaz.names.setdefault(name, []).insert(0, place)
         table = read_table("gazetteer/places.tsv")
         gaz.version = table.version
         for row in table.rows:
@@ -82,20 +97,6 @@ class Gazetteer:
                 continue
             for alias in [row["name"], *split_list(row.get("aliases", ""))]:
                 gaz.names.setdefault(alias, []).insert(0, place)
-        # countries: the capital's coordinates stand in for the country (resolution 1 says so)
-        for name, iso3 in kb.country_names.items():
-            cap = capitals.get(iso3)
-            country = kb.countries[iso3]
-            place = Place(
-                name=country.name,
-                iso3=iso3,
-                lat=cap.lat if cap else 0.0,
-                lon=cap.lon if cap else 0.0,
-                geonameid=None,
-                resolution=1,
-                population=10**10,
-            )
-            gaz.names.setdefault(name, []).insert(0, place)
         return gaz
 
     def lookup(self, text: str) -> Place | None:

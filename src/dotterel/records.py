@@ -32,6 +32,7 @@ class Entity:
     sector: str | None = None
     name: str | None = None
     kind: Literal["person", "group", "country", "org", "generic"] = "generic"
+    inferred: bool = False  # code taken from the article's focus country, not from the text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -95,6 +95,7 @@ class KnowledgeBase:
     capitals: dict[str, str] = field(default_factory=dict)
     sectors: dict[str, tuple[str, str]] = field(default_factory=dict)
     actors: dict[str, list[NamedActor]] = field(default_factory=dict)
+    given_names: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -136,6 +137,9 @@ class KnowledgeBase:
             )
             for alias in [row["name"], *split_list(row.get("aliases", ""))]:
                 kb.actors.setdefault(alias, []).append(actor)
+        names = read_table("kb/given_names.tsv")
+        kb.versions["given_names"] = names.version
+        kb.given_names = {row["name"]: row["gender"].lower() for row in names.rows if row.get("gender")}
         version, objects = read_jsonl("kb/actors.jsonl")
         kb.versions["actors"] = version
         for n, obj in enumerate(objects, 1):

@@ -20,7 +20,41 @@ from dataclasses import dataclass
 from dotterel.actors.kb import KnowledgeBase, NamedActor
 from dotterel.records import Entity, Mention
 
-PERSONAL = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+MALE = {"he", "him", "his", "himself"}
+FEMALE = {"she", "her", "hers", "herself"}
+PERSONAL = MALE | FEMALE
+FIRST_PERSON = {"we", "us", "our", "ours", "ourselves", "i", "me", "my", "mine", "myself"}
+SECOND_PERSON = {"you", "your", "yours", "yourself", "yourselves"}
+GENDERED_NOUNS = {
+    "woman": "f",
+    "mother": "f",
+    "daughter": "f",
+    "wife": "f",
+    "sister": "f",
+    "girl": "f",
+    "queen": "f",
+    "schoolgirl": "f",
+    "grandmother": "f",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "lady": "f",
+    "princess": "f",
+    "man": "m",
+    "father": "m",
+    "son": "m",
+    "husband": "m",
+    "brother": "m",
+    "boy": "m",
+    "king": "m",
+    "grandfather": "m",
+    "mr": "m",
+    "sir": "m",
+    "prince": "m",
+    "emir": "m",
+    "sultan": "m",
+    "ayatollah": "m",
+}
 PLURAL = {"they", "them", "their", "theirs", "themselves"}
 NEUTER = {"it", "its", "itself"}
 # Prepositions whose object is a place, not a participant.
@@ -57,7 +91,7 @@ MEMBER_NOUNS = {
     "envoy",
 }
 GROUP_SECTORS = {"REB", "PRM", "UAF", "CRM", "CVL", "REF", "LAB", "SOC"}
-PERSON_SECTOR_KINDS = {"title"}
+NON_STATE = {"UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +113,19 @@ class Referent:
     plural: bool
     token: int
     subject: bool
+    gender: str | None = None
 
 
 class ArticleActors:
     """Resolves noun-phrase heads of one article Doc to actor mentions and entities."""
 
-    def __init__(self, doc, kb: KnowledgeBase, matcher, when: dt.date | None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, doc, kb: KnowledgeBase, matcher, when: dt.date | None, speech: frozenset[str] = frozenset()
+    ) -> None:
         self.doc = doc
         self.kb = kb
         self.when = when
+        self.speech = speech
         self.names: dict[int, NameMatch] = {}
         self._cache: dict[int, tuple[Mention, ...]] = {}
         self._mentions: list[Mention] = []
@@ -153,6 +191,26 @@ class ArticleActors:
     def mentions(self) -> list[Mention]:
         return list(self._mentions)
 
+    def focus_country(self) -> str | None:
+        """The country the article is mostly about: the most mentioned country code.
+
+        Unnamed domestic actors ("the police", "protesters", "his parents") usually belong to it.
+        """
+        counts: dict[str, int] = {}
+        for m in self._mentions:
+            if m.kind == "pronoun" or m.antecedent is not None:
+                continue
+            for e in m.entities:
+                if e.code and len(e.code) == 3 and e.code not in NON_STATE:
+                    counts[e.code] = counts.get(e.code, 0) + 1
+        for tok in self.doc:
+            code = self.kb.adjective_code(tok.text) if tok.pos_ == "ADJ" or tok.ent_type_ == "NORP" else None
+            if code and tok.i not in self.names:
+                counts[code] = counts.get(code, 0) + 1
+        if not counts:
+            return None
+        return max(counts.items(), key=lambda kv: kv[1])[0]
+
     # ---- resolution ----------------------------------------------------------------------
 
     def _prepass(self) -> None:
@@ -191,8 +249,28 @@ class ArticleActors:
                 plural=plural,
                 token=mention.head,
                 subject=tok.dep_ in ("nsubj", "nsubjpass"),
+                gender=self._gender(mention) if person else None,
             )
         )
+
+    def _gender(self, mention: Mention) -> str | None:
+        """Gender a name or description signals: a known given name, a title, a gendered noun."""
+        if mention.kind == "pronoun":
+            word = self.doc[mention.head].lower_
+            return "m" if word in MALE else "f" if word in FEMALE else None
+        for tok in self.doc[mention.start : mention.end]:
+            word = tok.lower_.rstrip(".")
+            if word in GENDERED_NOUNS:
+                return GENDERED_NOUNS[word]
+            if tok.lemma_.lower() in GENDERED_NOUNS:
+                return GENDERED_NOUNS[tok.lemma_.lower()]
+            if tok.text in self.kb.given_names:
+                return self.kb.given_names[tok.text]
+        for e in mention.entities:
+            first = (e.name or "").split(" ")[0]
+            if first in self.kb.given_names:
+                return self.kb.given_names[first]
+        return None
 
     def _is_person_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
         found = self.kb.sector_of(tok.lemma_) or self.kb.sector_of(tok.lower_)
@@ -243,7 +321,7 @@ class ArticleActors:
 
     def _resolve_one(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
         low = tok.lower_
-        if tok.pos_ == "PRON" or low in PERSONAL | PLURAL | NEUTER:
+        if tok.pos_ == "PRON" or low in PERSONAL | PLURAL | NEUTER | FIRST_PERSON | SECOND_PERSON:
             return self._pronoun(tok)
         name = self.names.get(tok.i)
         if name is not None:
@@ -254,7 +332,29 @@ class ArticleActors:
             m = self._person(tok)
             if m is not None:
                 return [m]
+        named = self._named_apposition(tok)
+        if named is not None:
+            return [named]
         return self._description(tok)
+
+    def _named_apposition(self, tok) -> Mention | None:  # type: ignore[no-untyped-def]
+        """ "the home secretary, Sajid Javid": the named person is the referent."""
+        if tok.pos_ != "NOUN":
+            return None
+        for appos in (c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"):
+            inner = [m for m in self.resolve(appos) if m.entities and m.entities[0].code]
+            if inner:
+                first = self._left_bound(tok, tok.i)
+                return self._new_mention(
+                    first,
+                    appos.right_edge.i,
+                    tok.i,
+                    inner[0].entities,
+                    "name",
+                    "title-apposition",
+                    antecedent=inner[0].index,
+                )
+        return None
 
     # names from the knowledge base
 
@@ -512,6 +612,16 @@ class ArticleActors:
 
     def _pronoun(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
         low = tok.lower_
+        if low in FIRST_PERSON or low in SECOND_PERSON:
+            other = self._speaker(tok) if low in FIRST_PERSON else self._addressee(tok)
+            if other is None:
+                return []
+            found = [m for m in self.resolve(other) if m.entities]
+            rule = "speaker" if low in FIRST_PERSON else "addressee"
+            return [
+                self._new_mention(tok.i, tok.i, tok.i, m.entities, "pronoun", f"coref-{rule}", antecedent=m.index)
+                for m in found[:1]
+            ]
         if low in PERSONAL:
             want = "person"
         elif low in PLURAL:
@@ -529,11 +639,52 @@ class ArticleActors:
             )
         ]
 
+    def _speech_verbs(self, tok) -> list:  # type: ignore[no-untyped-def]
+        """Verbs of saying in this sentence, then in the previous one (a quote may run on)."""
+        sents = self._sentences()
+        k = self._sentence_index(tok.i)
+        out = []
+        for idx in (k, k - 1):
+            if idx < 0:
+                continue
+            verbs = [t for t in sents[idx] if t.lemma_.lower() in self.speech and t.pos_ == "VERB"]
+            out.extend(sorted(verbs, key=lambda t: abs(t.i - tok.i)))
+        return out
+
+    def _sentences(self) -> list:  # type: ignore[no-untyped-def]
+        sents = getattr(self, "_sents", None)
+        if sents is None:
+            sents = list(self.doc.sents)
+            self._sents = sents
+        return sents
+
+    def _speaker(self, tok):  # type: ignore[no-untyped-def]
+        """ "We" in a quote is whoever says it."""
+        for verb in self._speech_verbs(tok):
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.lower_ not in FIRST_PERSON | SECOND_PERSON and subj.i != tok.i:
+                return subj
+        return None
+
+    def _addressee(self, tok):  # type: ignore[no-untyped-def]
+        """ "You" in a quote is whom it is said to: "told X", "in a letter to X"."""
+        for verb in self._speech_verbs(tok):
+            stack = [c for c in verb.children if c.dep_ not in ("ccomp", "nsubj", "parataxis")]
+            while stack:
+                cur = stack.pop()
+                if cur.dep_ in ("dative", "dobj") and cur.head.i == verb.i and cur.pos_ in ("PROPN", "NOUN"):
+                    return cur
+                if cur.dep_ == "pobj" and cur.head.lower_ == "to":
+                    return cur
+                stack.extend(c for c in cur.children if c.dep_ not in ("ccomp", "relcl"))
+        return None
+
     def _antecedent(self, tok, want: str) -> Referent | None:  # type: ignore[no-untyped-def]
         sent = self._sentence_index(tok.i)
         before = [r for r in self.referents if r.token < tok.i and sent - r.mention.sentence <= 2]
         if want == "person":
-            cands = [r for r in before if r.person]
+            gender = "m" if tok.lower_ in MALE else "f"
+            cands = [r for r in before if r.person and r.gender in (None, gender)]
         elif want == "plural":
             cands = [r for r in before if r.plural or len(r.entities) > 1]
             # object pronouns prefer the object of the governing clause ("addressed leaders ..., urging them")

@@ -14,9 +14,12 @@ from dataclasses import dataclass, replace
 from dotterel.actors.resolve import LOCATIVE, ArticleActors
 from dotterel.events.cues import Cues
 from dotterel.events.lexicon import Entry, Lexicon
-from dotterel.records import Mention
+from dotterel.records import Entity, Mention
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+# Events whose agent may go unnamed ("was arrested", "were killed", "is accused of").
+IMPLICIT_OK = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "ACCUSE"}
+TRAVEL = {"travel", "go", "fly", "arrive", "head", "journey", "visit"}
 CLAUSES = ("ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis")
 RECIPIENT_PREPS = ("with", "against", "on", "at", "to", "toward", "towards", "upon")
 NOUN_RECIPIENT_PREPS = ("with", "between", "against", "on", "to", "toward", "towards", "upon", "for", "of")
@@ -77,6 +80,8 @@ class FrameExtractor:
         self.receive = cues.of("receive")
         self.negative = cues.of("negative")
         self.positive = cues.of("positive")
+        self.meetings: list[Frame] = []
+        self.directive = cues.of("directive")
 
     # ---- entry points --------------------------------------------------------------------
 
@@ -108,6 +113,7 @@ class FrameExtractor:
             if frame is not None:
                 found.append(frame)
         found = [f for f in found if f.trigger not in blocked]
+        self.meetings.extend(f for f in found if f.event == "CONSULT" and f.actors and f.recipients)
         if require_actors:
             found.extend(self._speech_frames(sent, sent_index, found))
         return found
@@ -157,7 +163,7 @@ class FrameExtractor:
     # ---- frames --------------------------------------------------------------------------
 
     def _frame(self, tok, entry: Entry, obj, sent_index: int, require_actors: bool) -> Frame | None:  # type: ignore[no-untyped-def]
-        if self.is_irrealis(tok) or self.is_negated(tok):
+        if self.is_irrealis(tok) or self.is_negated(tok) or self._descriptive_participle(tok):
             return None
         if tok.pos_ == "VERB" or tok.pos_ == "AUX":
             actor_toks, recip_toks = self._verb_args(tok, entry, obj)
@@ -169,6 +175,24 @@ class FrameExtractor:
             priority = 2
         actors = self._mentions(actor_toks)
         recipients = self._mentions(recip_toks, recipient=True)
+        if actors and not recipients:
+            recipients = self._partners(recip_toks, actors, sent_index)
+        if (
+            not actors
+            and recipients
+            and tok.pos_ == "VERB"
+            and self.is_passive(tok)
+            and entry.event in IMPLICIT_OK
+        ):
+            actors = (self._implicit(tok, "implicit-agent"),)  # "is being held", "was accused"
+        if actors and not recipients and entry.event == "REJECT" and entry.objects:
+            recipients = (self._implicit(tok, "implicit-accuser"),)  # "denied the charges"
+        if (
+            entry.event == "CONSULT"
+            and (entry.mode == "visit" or tok.lemma_ in TRAVEL)
+            and not self._political(actors)
+        ):
+            return None  # a private person travelling is not a diplomatic visit
         if (
             entry.pos == "NOUN"
             and not actors
@@ -202,6 +226,30 @@ class FrameExtractor:
             recipient_tokens=_span_of(recip_toks),
         )
 
+    def _implicit(self, tok, rule: str) -> Mention:  # type: ignore[no-untyped-def]
+        """A participant the text implies but does not name; its code is unknown."""
+        return Mention(
+            index=-1,
+            text="",
+            start=tok.i,
+            end=tok.i,
+            char_start=tok.idx,
+            char_end=tok.idx,
+            head=tok.i,
+            sentence=-1,
+            entities=(Entity(code=None, sector=None, name=None, kind="generic"),),
+            kind="description",
+            rule=rule,
+        )
+
+    @staticmethod
+    def _political(mentions: tuple[Mention, ...]) -> bool:
+        return any(
+            e.sector not in (None, "CVL") or e.kind in ("country", "org", "group")
+            for m in mentions
+            for e in m.entities
+        )
+
     def _symmetric(self, entry: Entry) -> bool:
         return entry.event in ("CONSULT", "AGREE", "COOPERATE", "SUPPORT")
 
@@ -219,13 +267,34 @@ class FrameExtractor:
                         out.append(m)
         return tuple(out)
 
+    def _partners(self, toks, actors: tuple[Mention, ...], sent_index: int) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
+        """ "expressed satisfaction with the talks": the other side of the talks the actor just held."""
+        if not any(self._is_meeting_noun(t) for t in toks):
+            return ()
+        mine = {e.code for m in actors for e in m.entities}
+        for f in reversed(self.meetings):
+            if sent_index - f.sentence > 4:
+                break
+            a = {e.code for m in f.actors for e in m.entities}
+            r = {e.code for m in f.recipients for e in m.entities}
+            if mine & a and not mine & r:
+                return f.recipients
+            if mine & r and not mine & a:
+                return f.actors
+        return ()
+
+    def _is_meeting_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
+        return tok.pos_ in ("NOUN", "PROPN") and any(
+            e.event == "CONSULT" for e in self.lexicon.candidates("NOUN", tok.lemma_)
+        )
+
     def _descend(self, tok) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
         """ "called for bolstering the PMF": the participant sits one level down."""
         inner = []
         if tok.pos_ in ("VERB", "AUX"):
             inner = [c for c in tok.children if c.dep_ in ("dobj", "pobj")]
         elif tok.pos_ in ("NOUN", "PROPN"):
-            inner = [
+            inner = [c for c in tok.children if c.dep_ == "poss"] + [
                 g
                 for c in tok.children
                 if c.dep_ == "prep" and c.lower_ in ("of", "for", "against")
@@ -237,12 +306,42 @@ class FrameExtractor:
             out.extend(self.actors.resolve(t) or (self._descend(t) if t.pos_ in ("VERB", "AUX") else ()))
         return tuple(out)
 
+    def is_passive(self, tok) -> bool:  # type: ignore[no-untyped-def]
+        """ "was arrested", "is being held", and bare participles: "accused of sending money"."""
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
+            return True
+        return (
+            tok.tag_ == "VBN"
+            and tok.dep_ in ("acl", "advcl")
+            and not any(c.dep_ in ("nsubj", "aux") for c in tok.children)
+        )
+
+    def _descriptive_participle(self, tok) -> bool:  # type: ignore[no-untyped-def]
+        """ "sympathy for the innocent people killed": a participle describing a non-subject participant
+        refers to an event, it does not report one."""
+        return (
+            tok.tag_ == "VBN"
+            and tok.dep_ == "acl"
+            and tok.head.dep_ not in ("nsubj", "nsubjpass")
+            and bool(self.actors.resolve(tok.head))
+            and self._prep(tok, "by") is None
+        )
+
     def _verb_args(self, tok, entry: Entry, obj):  # type: ignore[no-untyped-def]
-        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
-        if passive:
+        if self.is_passive(tok):
             agent = self._prep(tok, "by")
             actor = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
+            if not actor:
+                directive = self._directive_subject(tok)
+                actor = [directive] if directive is not None else []
             recip = [c for c in tok.children if c.dep_ == "nsubjpass"]
+            if not recip:
+                subj = self.subject_of(tok)
+                if subj is not None and tok.dep_ == "acl" and not self.actors.resolve(subj):
+                    # "awaiting trial accused of ...": the participle describes the clause's subject
+                    gov = subj.head if subj.dep_ in ("dobj", "pobj", "attr") else None
+                    subj = self.subject_of(gov) if gov is not None else None
+                recip = [subj] if subj is not None else []
             return actor, recip
         subj = self.subject_of(tok)
         actor = [subj] if subj is not None else []
@@ -266,6 +365,13 @@ class FrameExtractor:
                         break
                 if recip:
                     break
+            if not recip:  # "challenging your decision": whose decision
+                mine = {e.code for m in self._mentions([self.subject_of(tok)]) for e in m.entities} - {None}
+                recip = [
+                    c
+                    for c in obj.children
+                    if c.dep_ == "poss" and not {e.code for m in self.actors.resolve(c) for e in m.entities} & mine
+                ]
         else:
             recip = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
             if not recip:
@@ -274,6 +380,17 @@ class FrameExtractor:
                     if recip:
                         break
         return actor, recip
+
+    def _directive_subject(self, tok):  # type: ignore[no-untyped-def]
+        """ "X ordered that her citizenship be revoked": X did the revoking."""
+        cur = tok
+        for _ in range(3):
+            if cur.dep_ not in ("ccomp", "xcomp", "conj") or cur.head is cur:
+                return None
+            cur = cur.head
+            if cur.lemma_.lower() in self.directive:
+                return self.subject_of(cur)
+        return None
 
     def _noun_args(self, tok, entry: Entry):  # type: ignore[no-untyped-def]
         actor: list = []
@@ -490,11 +607,13 @@ class FrameExtractor:
     def _speech_frame(self, tok, event: str, actors, recipients, sent_index: int, rule: str) -> Frame | None:  # type: ignore[no-untyped-def]
         if not actors or not recipients:
             return None
-        speaker_codes = {e.code for m in actors for e in m.entities}
+        speaker_codes = {e.code for m in actors for e in m.entities} - {None}
+        speaker_ids = {m.index for m in actors} | {m.antecedent for m in actors}
         recipients = tuple(
             m
             for m in recipients
-            if not (
+            if m.antecedent not in speaker_ids - {None}
+            and not (
                 {e.code for e in m.entities} <= speaker_codes
                 and all(e.sector in (None, "GOV") for e in m.entities)
             )
@@ -551,8 +670,15 @@ class FrameExtractor:
             return None
         subj = self.subject_of(tok)
         speaker = self._mentions([subj] if subj is not None else [])
-        targets: list = []
-        for c in content:
+        # the agent of what is blamed: "victim of torture at the hands of his captors", "killed by X"
+        targets: list = [
+            t
+            for t in toks
+            if t.dep_ == "pobj"
+            and (t.head.lower_ == "by" or (t.head.lower_ == "of" and t.head.head.lemma_ == "hand"))
+            and self._is_participant(t)
+        ]
+        for c in content if not targets else ():
             head_subj = [s for s in c.children if s.dep_ in SUBJECTS] or [c]
             for s in head_subj:
                 targets.extend(t for t in s.subtree if self._is_participant(t))

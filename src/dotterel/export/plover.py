@@ -43,6 +43,7 @@ def entity_dict(mention: Mention | None, entity: Entity) -> dict[str, Any]:
         "code": entity.code,
         "sector": entity.sector,
         "identifier_text": entity.name,
+        "code_inferred": entity.inferred,
     }
 
 
