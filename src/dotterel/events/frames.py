@@ -17,6 +17,7 @@ from dotterel.events.lexicon import Entry, Lexicon
 from dotterel.records import Entity, Mention
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+SPEECH_LINKS = ("ccomp", "parataxis", "xcomp")
 # Events whose agent may go unnamed ("was arrested", "were killed", "is accused of").
 IMPLICIT_OK = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "ACCUSE"}
 TRAVEL = {"travel", "go", "fly", "arrive", "head", "journey", "visit"}
@@ -297,7 +298,7 @@ class FrameExtractor:
             inner = [c for c in tok.children if c.dep_ == "poss"] + [
                 g
                 for c in tok.children
-                if c.dep_ == "prep" and c.lower_ in ("of", "for", "against")
+                if c.dep_ == "prep" and c.lower_ in ("of", "for", "against", "by")
                 for g in c.children
                 if g.dep_ in ("pobj", "pcomp")
             ]
@@ -552,28 +553,35 @@ class FrameExtractor:
         return False
 
     def attribution(self, tok) -> str | None:  # type: ignore[no-untyped-def]
-        """Who reports this event: the subject of the nearest verb of saying above it."""
+        """Who reports this event: the speakers of the verbs of saying above it, innermost first.
+
+        "Shafaq News quoted an informed source as saying that ..." -> "an informed source, via Shafaq News".
+        """
+        speakers: list[str] = []
         cur = tok
-        for _ in range(8):
+        for _ in range(10):
+            for acc in (c for c in cur.children if c.lower_ == "according"):  # "according to state media"
+                speakers.extend(self._phrase(g) for p in acc.children if p.lower_ == "to" for g in p.children)
             if cur.head is cur:
-                return None
+                break
             head = cur.head
-            if head.lemma_ in self.speech and cur.dep_ in (
-                "ccomp",
-                "pcomp",
-                "advcl",
-                "xcomp",
-                "conj",
-                "dobj",
-                "prep",
-                "pobj",
-            ):
+            inherited = head.dep_ == "pcomp" and not any(c.dep_ == "nsubj" for c in head.children)
+            linked = cur.dep_ in SPEECH_LINKS or (cur.dep_ == "prep" and cur.lower_ == "as")
+            if head.lemma_ in self.speech and linked and not inherited:
                 subj = self.subject_of(head)
                 if subj is not None:
-                    span = self.doc[min(t.i for t in subj.subtree) : max(t.i for t in subj.subtree) + 1]
-                    return span.text
+                    quoted = next((c for c in head.children if c.dep_ == "dobj"), None)
+                    # "X quoted a source as saying": the source spoke first
+                    if head.lemma_ in ("quote", "cite") and quoted is not None:
+                        speakers.append(self._phrase(quoted))
+                    text = self._phrase(subj)
+                    speakers.append(text)
             cur = head
-        return None
+        speakers = list(dict.fromkeys(speakers))
+        return ", via ".join(speakers) if speakers else None
+
+    def _phrase(self, tok) -> str:  # type: ignore[no-untyped-def]
+        return self.doc[tok.left_edge.i : tok.right_edge.i + 1].text
 
     # ---- reported speech -----------------------------------------------------------------
 

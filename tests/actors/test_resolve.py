@@ -1,0 +1,73 @@
+"""Actor resolution on whole sentences: names, titles, descriptions, coreference."""
+
+import datetime as dt
+
+from dotterel.actors.resolve import ArticleActors
+
+from ..conftest import code_text
+
+
+def _actors(coder, text, when=dt.date(2025, 1, 10)):
+    doc = coder.nlp(text)
+    return doc, ArticleActors(doc, coder.kb, coder.matcher, when, speech=coder.cues.of("speech"))
+
+
+def _entities(actors, doc, word):
+    tok = next(t for t in doc if t.text == word)
+    return [(e.code, e.sector) for m in actors.resolve(tok) for e in m.entities]
+
+
+def test_unknown_minister_is_coded_from_nationality_and_title(coder):
+    doc, actors = _actors(coder, "Ruritanian officials said Malawian Foreign Minister Zog Blenkinsop arrived.")
+    assert _entities(actors, doc, "Blenkinsop") == [("MWI", "GOV")]
+
+
+def test_knowledge_base_role_depends_on_the_date(coder):
+    text = "Raisi met Putin."
+    doc, actors = _actors(coder, text, dt.date(2023, 5, 1))
+    assert _entities(actors, doc, "Raisi") == [("IRN", "GOV")]
+    assert _entities(actors, doc, "Putin") == [("RUS", "GOV")]
+
+
+def test_description_with_nationality_and_sector_word(coder):
+    doc, actors = _actors(coder, "The Iraqi prime minister met Iranian and Iraqi border guard forces.")
+    assert _entities(actors, doc, "minister") == [("IRQ", "GOV")]
+    assert _entities(actors, doc, "forces") == [("IRN", "MIL"), ("IRQ", "MIL")]
+
+
+def test_sponsor_is_not_the_home_country_of_a_group(coder):
+    doc, actors = _actors(coder, "Qaani addressed leaders of Iran-backed armed groups in Iraq.")
+    assert _entities(actors, doc, "leaders") == [("IRQ", "REB")]
+
+
+def test_apposition_gives_an_unknown_person_a_country_and_sector(coder):
+    doc, actors = _actors(coder, "Officials met Brig. Gen. Zorab Tavakkoli, commander of Iran's army, in Baghdad.")
+    assert _entities(actors, doc, "Tavakkoli") == [("IRN", "MIL")]
+
+
+def test_pronoun_refers_back_to_the_last_subject(coder):
+    doc, actors = _actors(
+        coder, "Iraqi Prime Minister Mohammed Shia al-Sudani arrived on Monday. He praised Iran."
+    )
+    assert _entities(actors, doc, "He") == [("IRQ", "GOV")]
+
+
+def test_she_skips_a_man_named_just_before(coder):
+    text = "Shamima Begum left in 2015. The home secretary, Sajid Javid, ordered that her citizenship be revoked."
+    doc, actors = _actors(coder, text, dt.date(2019, 2, 22))
+    tok = next(t for t in doc if t.text == "her")
+    [m] = actors.resolve(tok)
+    assert "Begum" in (m.entities[0].name or "")
+
+
+def test_we_in_a_quote_is_the_speaker(coder):
+    events = code_text(
+        coder, 'The Kenyan government said: "We condemn the attack by Ethiopia on our border post."'
+    )
+    assert any(e.event == "ACCUSE" and e.actor[0][1].code == "KEN" for e in events)
+
+
+def test_capital_stands_for_its_government(coder):
+    doc, actors = _actors(coder, "Tehran accused Washington of meddling.")
+    assert _entities(actors, doc, "Tehran") == [("IRN", "GOV")]
+    assert _entities(actors, doc, "Washington") == [("USA", "GOV")]

@@ -1,0 +1,74 @@
+"""Frames and their modality on single sentences, through the whole coder."""
+
+from ..conftest import code_text
+
+
+def _dyads(events):
+    return [(e.event, tuple(x.code for _, x in e.actor), tuple(x.code for _, x in e.recipient)) for e in events]
+
+
+def test_active_verb_gives_actor_and_recipient(coder):
+    assert ("ACCUSE", ("IRN",), ("IRQ",)) in _dyads(
+        code_text(coder, "Iran has criticized Iraq for failing to act.")
+    )
+
+
+def test_passive_with_agent_swaps_roles(coder):
+    assert ("ASSAULT", ("ISR",), ("LBN",)) in _dyads(code_text(coder, "Lebanon was attacked by Israel on Monday."))
+
+
+def test_requested_action_is_not_coded_as_done(coder):
+    dyads = _dyads(code_text(coder, "France urged Russia to withdraw its troops from Ukraine."))
+    assert ("REQUEST", ("FRA",), ("RUS",)) in dyads
+    assert not any(d[0] == "RETREAT" for d in dyads)
+
+
+def test_negated_event_is_not_coded(coder):
+    assert not any(d[0] == "CONSULT" for d in _dyads(code_text(coder, "Egypt did not meet Sudan on Tuesday.")))
+
+
+def test_declined_to_comment_is_not_an_event(coder):
+    assert (
+        code_text(coder, "The Home Office declined to comment, saying it would not discuss individual cases.")
+        == []
+    )
+
+
+def test_conditional_is_not_coded(coder):
+    assert code_text(coder, "If the UK accepted him, he would go back to Britain.") == []
+
+
+def test_compound_recipients_become_separate_events(coder):
+    text = "Iraq reaffirmed its support for the people of Gaza and Lebanon."
+    dyads = _dyads(code_text(coder, text))
+    assert ("SUPPORT", ("IRQ",), ("PSE",)) in dyads and ("SUPPORT", ("IRQ",), ("LBN",)) in dyads
+
+
+def test_deal_between_two_sides_is_one_symmetric_event(coder):
+    dyads = _dyads(
+        code_text(coder, "This followed a November 2022 deal between Iranian and Iraqi border guard forces.")
+    )
+    assert dyads == [("AGREE", ("IRN",), ("IRQ",))]
+
+
+def test_hedged_report_keeps_its_hedge(coder):
+    [event] = [
+        e
+        for e in code_text(coder, "Turkey reportedly attacked Kurdish fighters in Syria.")
+        if e.event == "ASSAULT"
+    ]
+    assert event.modality.hedged and "reportedly" in event.modality.cues
+    plain = [e for e in code_text(coder, "Turkey attacked Syria.") if e.event == "ASSAULT"]
+    assert plain and event.confidence < plain[0].confidence
+
+
+def test_implicit_agent_of_a_passive_is_unknown(coder):
+    events = code_text(coder, "Three Syrian journalists were arrested on Sunday.")
+    [e] = [e for e in events if e.event == "COERCE"]
+    assert e.actor[0][1].code is None and e.recipient[0][1].code == "SYR"
+
+
+def test_attributed_statement_names_its_source(coder):
+    text = "Reuters quoted a source as saying that the Iraqi government is in talks with Turkey."
+    [e] = [e for e in code_text(coder, text) if e.event == "CONSULT"]
+    assert e.modality.attributed_to and "source" in e.modality.attributed_to

@@ -1,0 +1,38 @@
+"""Dates and places: own, inherited from the narrative, background dates kept apart."""
+
+import datetime as dt
+
+from .conftest import code_text
+
+STORY = (
+    "Earlier, on January 6, the Iraqi prime minister met Turkey's foreign minister in Baghdad. "
+    "During their meeting, the Turkish minister urged Iraq to expel PKK fighters. "
+    "In March 2023, Iran and Iraq signed a security agreement. "
+    "Iran has frequently criticized Iraq over border security."
+)
+
+
+def test_events_without_their_own_date_inherit_the_narrative_date_and_place(coder):
+    events = code_text(coder, STORY)
+    [req] = [e for e in events if e.event == "REQUEST"]
+    assert req.date.iso() == "2025-01-06" and req.date.inherited
+    assert req.location is not None and req.location.resolved_place == "Baghdad"
+
+
+def test_background_event_keeps_its_own_date_at_month_precision(coder):
+    [sign] = [e for e in code_text(coder, STORY) if e.cameo == "057"]
+    assert sign.date.iso() == "2023-03" and sign.date.precision == "month"
+
+
+def test_habitual_event_has_no_date(coder):
+    [acc] = [e for e in code_text(coder, STORY) if e.event == "ACCUSE"]
+    assert acc.date is None
+
+
+def test_lede_takes_the_date_of_the_next_sentence(coder):
+    text = (
+        "Iran's president praised Iraq. The remarks came during a meeting with Iraqi officials in Tehran "
+        "on January 8."
+    )
+    [e] = [e for e in code_text(coder, text, dt.date(2025, 1, 10)) if e.event == "SUPPORT"]
+    assert e.date.iso() == "2025-01-08"
