@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--text", required=True, help="the article text")
     ev.add_argument("--pred", required=True)
     ev.add_argument("--verbose", action="store_true")
+    from dotterel.store.commands import register as register_store
+
+    register_store(sub)
     return parser
 
 
@@ -254,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    handlers = {"code": _cmd_code, "classify": _cmd_classify, "evaluate": _cmd_evaluate}
+    from dotterel.store.commands import HANDLERS as STORE_HANDLERS
+
+    handlers = {"code": _cmd_code, "classify": _cmd_classify, "evaluate": _cmd_evaluate, **STORE_HANDLERS}
     try:
         return handlers[args.command](args)
     except DotterelError as exc:

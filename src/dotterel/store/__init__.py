@@ -1,0 +1,1 @@
+"""The event store: SQLite schema and migrations, ingest, duplicate merging, queries."""
