@@ -19,6 +19,24 @@ from dotterel.places import Gazetteer
 from dotterel.records import DateRef, Location
 
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}
+PLACE_NOUNS = {
+    "city",
+    "town",
+    "village",
+    "capital",
+    "province",
+    "region",
+    "district",
+    "port",
+    "area",
+    "state",
+    "governorate",
+    "county",
+    "municipality",
+    "neighbourhood",
+    "neighborhood",
+    "suburb",
+}
 MOTION_HEADS = {"visit", "trip", "travel", "arrive", "return", "fly", "journey", "go", "come", "head"}
 LEDE_WINDOW = 3
 
@@ -50,6 +68,9 @@ class ArticleContext:
             if root.dep_ != "pobj":
                 continue
             prep = root.head
+            # "in the southern city of Odesa": the place noun carries the preposition
+            if prep.lower_ == "of" and prep.head.lemma_ in PLACE_NOUNS and prep.head.dep_ == "pobj":
+                prep = prep.head.head
             word = prep.lower_
             if not (word in PLACE_PREPS or (word == "to" and prep.head.lemma_ in MOTION_HEADS)):
                 continue

@@ -140,19 +140,21 @@ class Coder:
         events: list[Event] = []
         for index, sent in enumerate(sents):
             discourse.enter(index)
-            frames = extractor.sentence_frames(sent, index)
-            kept = _one_per_dyad(_split([_with_focus(f, focus) for f in frames]))
-            for frame in kept:
-                tok = doc[frame.trigger]
-                own_place = ctx.own_place(tok)
+            places = {}
+            filled = []
+            for frame in extractor.sentence_frames(sent, index):
+                own_place = ctx.own_place(doc[frame.trigger])
                 place = discourse.place_for(own_place)
+                places[frame.trigger] = (own_place, place)
+                filled.append(_fill_unknown(frame, place.country_code if place else None, focus))
+            for frame in _one_per_dyad(_split(filled)):
+                tok = doc[frame.trigger]
+                own_place, place = places[frame.trigger]
                 if own_place is not None:
                     discourse.note_place(
                         own_place if own_place.resolution > 1 or discourse.place is None else discourse.place
                     )
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
-                if place is not None:
-                    frame = _implicit_from_place(frame, place.country_code)
                 events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
         return events
 
@@ -237,18 +239,26 @@ def _entities(mentions: tuple[Mention, ...]) -> tuple[tuple[Mention | None, Enti
     return tuple(out)
 
 
-def _with_focus(f: Frame, focus: str | None) -> Frame:
-    """Unnamed actors without a country ("the militias", "his parents") take the article's focus country."""
-    if focus is None:
-        return f
+def _fill_unknown(f: Frame, place_code: str | None, focus: str | None) -> Frame:
+    """Actors the text gives no country take the country of the event's place, else the article's focus.
+
+    "Police detained dozens of demonstrators" in Tbilisi are Georgian; "his parents" in a story about
+    Britain are British. An unnamed agent ("was arrested") only takes the place's country; a person
+    without a stated nationality takes the focus country, not the place they happen to be in.
+    """
 
     def fill(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
         out = []
         for m in mentions:
+            person = any(e.kind == "person" for e in m.entities) or m.kind in ("pronoun", "name")
             if m.rule.startswith("implicit"):
-                pass  # an unnamed agent stays unknown
-            elif any(e.code is None for e in m.entities):
-                ents = tuple(replace(e, code=focus, inferred=True) if e.code is None else e for e in m.entities)
+                code = place_code
+            elif person:
+                code = focus  # where someone is says little about whose national they are
+            else:
+                code = place_code or focus
+            if code and any(e.code is None for e in m.entities):
+                ents = tuple(replace(e, code=code, inferred=True) if e.code is None else e for e in m.entities)
                 m = replace(m, entities=ents)
             out.append(m)
         return tuple(out)
@@ -256,22 +266,8 @@ def _with_focus(f: Frame, focus: str | None) -> Frame:
     return replace(f, actors=fill(f.actors), recipients=fill(f.recipients))
 
 
-def _implicit_from_place(f: Frame, code: str) -> Frame:
-    """An unnamed agent acting somewhere ("held in a Kurdish prison" in Syria) belongs to that place."""
-
-    def fill(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
-        return tuple(
-            replace(m, entities=tuple(replace(e, code=code, inferred=True) for e in m.entities))
-            if m.rule.startswith("implicit") and all(e.code is None for e in m.entities)
-            else m
-            for m in mentions
-        )
-
-    return replace(f, actors=fill(f.actors), recipients=fill(f.recipients))
-
-
-def _codes(mentions: tuple[Mention, ...]) -> frozenset[str | None]:
-    return frozenset(e.code for m in mentions for e in m.entities)
+def _codes(mentions: tuple[Mention, ...]) -> frozenset[tuple[str | None, str | None]]:
+    return frozenset((e.code, e.sector) for m in mentions for e in m.entities)
 
 
 def _split(frames: list[Frame]) -> list[Frame]:

@@ -91,6 +91,47 @@ MEMBER_NOUNS = {
     "envoy",
 }
 GROUP_SECTORS = {"REB", "PRM", "UAF", "CRM", "CVL", "REF", "LAB", "SOC"}
+# Words for family members: individuals whose nationality is not where they happen to be.
+KIN = {
+    "son",
+    "daughter",
+    "parent",
+    "mother",
+    "father",
+    "family",
+    "wife",
+    "husband",
+    "brother",
+    "sister",
+    "relative",
+    "child",
+    "cousin",
+    "uncle",
+    "aunt",
+    "grandmother",
+    "grandfather",
+    "widow",
+    "fiance",
+    "fiancee",
+}
+QUANTIFIERS = {
+    "thousands",
+    "hundreds",
+    "dozens",
+    "scores",
+    "millions",
+    "tens",
+    "some",
+    "many",
+    "most",
+    "all",
+    "several",
+    "few",
+    "none",
+    "each",
+    "both",
+    "number",
+}
 NON_STATE = {"UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC"}
 
 
@@ -236,11 +277,12 @@ class ArticleActors:
         person = any(e.kind == "person" for e in ents) or (
             mention.kind == "description" and self._is_person_noun(self.doc[mention.head])
         )
-        plural = (
-            self.doc[mention.head].tag_ in ("NNS", "NNPS")
-            or mention.kind == "group"
-            or any(e.kind == "group" for e in ents)
-        ) and not person
+        head = self.doc[mention.head]
+        plural = head.tag_ in ("NNS", "NNPS") or (
+            not person and (mention.kind == "group" or any(e.kind == "group" for e in ents))
+        )
+        if plural and head.tag_ in ("NNS", "NNPS"):
+            person = False  # "his parents" are a "they", not a "he"
         self.referents.append(
             Referent(
                 mention=mention,
@@ -326,6 +368,17 @@ class ArticleActors:
         name = self.names.get(tok.i)
         if name is not None:
             return [self._from_name(tok, name)]
+        if low in QUANTIFIERS or tok.pos_ == "NUM":  # "thousands of protesters", "one of the militias"
+            inner = [
+                g
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
+            found = [m for g in inner for m in self.resolve(g)]
+            if found:
+                return found
         if tok.ent_type_ == "PERSON" or (
             tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG", "NORP") and self._looks_like_person(tok)
         ):
@@ -524,7 +577,7 @@ class ArticleActors:
                 if found and found[1] == "modifier":
                     sector = found[0]
         codes = self._country_modifiers(tok, group=sector in GROUP_SECTORS or sector in ("MIL", "COP"))
-        ent_kind = "person" if kind == "title" else "generic"
+        ent_kind = "person" if kind == "title" or tok.lemma_.lower() in KIN else "generic"
         if not codes and sector in GROUP_SECTORS:
             members = self._named_members(tok)
             if members:

@@ -114,6 +114,13 @@ class FrameExtractor:
             if frame is not None:
                 found.append(frame)
         found = [f for f in found if f.trigger not in blocked]
+        # "criticised the EU's sanctions": an event noun that is what another event is about is a topic
+        verbs = {f.trigger for f in found if f.priority == 3}
+        found = [
+            f
+            for f in found
+            if not (f.priority == 2 and self.doc[f.trigger].dep_ == "dobj" and self.doc[f.trigger].head.i in verbs)
+        ]
         self.meetings.extend(f for f in found if f.event == "CONSULT" and f.actors and f.recipients)
         if require_actors:
             found.extend(self._speech_frames(sent, sent_index, found))
@@ -411,7 +418,12 @@ class FrameExtractor:
         elif poss:
             actor = poss if not (gov_subject is not None and not receiving) else [gov_subject]
         else:
-            mods = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod") and self.actors.resolve(c)]
+            mods = [
+                c
+                for c in tok.children
+                if c.dep_ in ("amod", "compound", "nmod")
+                and any(e.code for m in self.actors.resolve(c) for e in m.entities)
+            ]
             if mods:
                 actor = mods[:1]
             elif gov_subject is not None and not receiving:
@@ -458,6 +470,9 @@ class FrameExtractor:
                 and cur.head.lower_ in ("in", "into", "at", "for", "during")
             ):
                 head = cur.head.head
+                if head.pos_ in ("NOUN", "NUM") and head.dep_ in ("dobj", "attr"):
+                    cur = head  # "announced $500 million in military aid"
+                    continue
                 return head if head.pos_ in ("VERB", "AUX") else None
             if cur.dep_ == "conj":
                 cur = cur.head

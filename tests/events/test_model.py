@@ -1,0 +1,173 @@
+"""The shipped event classifier, on handwritten sentences that are not in its training data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "src" / "dotterel" / "data" / "model"
+
+needs_model = pytest.mark.skipif(
+    not (MODEL_DIR / "classifier.onnx").is_file(),
+    reason="no shipped classifier: src/dotterel/data/model/classifier.onnx is absent (train it with dotterel.train)",
+)
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    from dotterel.events.model import EventClassifier
+
+    return EventClassifier.load()
+
+
+def pair(text: str, actor: str | None, recipient: str | None):
+    def span(part: str | None):
+        if part is None:
+            return None
+        start = text.index(part)
+        return (start, start + len(part))
+
+    return (text, span(actor), span(recipient))
+
+
+def best(probs: dict[str, float]) -> str:
+    return max(probs, key=probs.__getitem__)
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "actor", "recipient", "expected"),
+    [
+        (
+            "Russian troops shelled Ukrainian positions near Kharkiv.",
+            "Russian troops",
+            "Ukrainian positions",
+            "ASSAULT",
+        ),
+        (
+            "The minister met his Turkish counterpart in Ankara.",
+            "The minister",
+            "his Turkish counterpart",
+            "CONSULT",
+        ),
+        ("Japan pledged $50 million in humanitarian aid to Sudan on Monday.", "Japan", "Sudan", "AID"),
+        (
+            "The opposition leader accused the government of rigging the vote.",
+            "The opposition leader",
+            "the government",
+            "ACCUSE",
+        ),
+        ("Colombia and Ecuador signed a border security accord on Friday.", "Colombia", "Ecuador", "AGREE"),
+    ],
+)
+def test_pair_gets_the_event_a_reader_would_give(classifier, text, actor, recipient, expected):
+    assert best(classifier.predict_pairs([pair(text, actor, recipient)])[0]) == expected
+
+
+@needs_model
+def test_swapping_the_marked_spans_changes_the_answer_only_through_the_markers(classifier):
+    text = "Police arrested dozens of protesters in Minsk on Sunday."
+    forward = classifier.predict_pairs([pair(text, "Police", "dozens of protesters")])[0]
+    assert best(forward) == "COERCE"
+
+
+@needs_model
+def test_street_protest_sentence_is_material_conflict(classifier):
+    probs = classifier.predict_penta(["Protesters rallied outside parliament."])[0]
+    assert max(range(5), key=probs.__getitem__) == 4
+
+
+@needs_model
+def test_talks_sentence_is_verbal_cooperation(classifier):
+    probs = classifier.predict_penta(["The foreign ministers held talks on trade in Brussels on Tuesday."])[0]
+    assert max(range(5), key=probs.__getitem__) == 1
+
+
+@needs_model
+def test_probabilities_sum_to_one(classifier):
+    pairs = classifier.predict_pairs(
+        [
+            pair(
+                "Russian troops shelled Ukrainian positions near Kharkiv.", "Russian troops", "Ukrainian positions"
+            ),
+            pair("The rebels released two hostages.", "The rebels", None),
+        ]
+    )
+    assert [round(sum(p.values()), 6) for p in pairs] == [1.0, 1.0]
+    assert set(pairs[0]) == set(classifier.labels)
+    penta = classifier.predict_penta(["Protesters rallied outside parliament.", "The talks ended."])
+    assert [round(sum(p), 6) for p in penta] == [1.0, 1.0]
+    assert all(len(p) == 5 for p in penta)
+
+
+@needs_model
+def test_labels_are_the_fifteen_plv_roots_and_none(classifier):
+    assert len(classifier.labels) == 16
+    assert classifier.labels[-1] == "NONE"
+    assert {"ASSAULT", "CONSULT", "YIELD"} <= set(classifier.labels)
+
+
+@needs_model
+def test_empty_input_gives_empty_output(classifier):
+    assert classifier.predict_pairs([]) == []
+    assert classifier.predict_penta([]) == []
+
+
+@needs_model
+def test_more_items_than_one_batch_keep_their_order(classifier):
+    texts = ["Protesters rallied outside parliament.", "The foreign ministers held talks on trade."] * 40
+    probs = classifier.predict_penta(texts)
+    assert len(probs) == 80
+    assert probs[0] == pytest.approx(probs[78], abs=1e-5)
+    assert probs[1] == pytest.approx(probs[79], abs=1e-5)
+
+
+@needs_model
+def test_span_outside_the_text_is_an_input_error(classifier):
+    from dotterel.errors import InputError
+
+    with pytest.raises(InputError, match="actor span"):
+        classifier.predict_pairs([("Short.", (0, 50), None)])
+
+
+def test_missing_model_directory_is_a_model_error(tmp_path):
+    from dotterel.errors import ModelError
+    from dotterel.events.model import EventClassifier
+
+    with pytest.raises(ModelError, match="classifier.onnx"):
+        EventClassifier.load(tmp_path)
+
+
+def test_markers_wrap_the_spans_and_neutralise_marker_characters_in_the_text():
+    from dotterel.events.model import mark_pair
+
+    text = "«Iran» told Iraq."
+    assert mark_pair(text, (0, 6), (12, 16)) == '« "Iran" » told ⟨ Iraq ⟩.'
+
+
+def test_training_module_imports_without_torch():
+    code = "import sys; sys.modules['torch'] = None; sys.modules['transformers'] = None; import dotterel.train"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_training_without_torch_says_how_to_install_it(tmp_path):
+    code = (
+        "import sys; from pathlib import Path; sys.modules['torch'] = None\n"
+        "from dotterel.train import _import_torch\n"
+        "from dotterel.errors import DotterelError\n"
+        "try:\n    _import_torch()\nexcept DotterelError as e:\n    print(e)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "pip install -e .[train]" in result.stdout
+
+
+def test_training_with_missing_data_names_the_file(tmp_path):
+    from dotterel.errors import DotterelError
+    from dotterel.train import train
+
+    with pytest.raises(DotterelError, match="plv_train.tsv"):
+        train(tmp_path, tmp_path / "out")
