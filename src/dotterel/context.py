@@ -39,6 +39,7 @@ PLACE_NOUNS = {
 }
 MOTION_HEADS = {"visit", "trip", "travel", "arrive", "return", "fly", "journey", "go", "come", "head"}
 LEDE_WINDOW = 3
+SCENE_SHIFT = {"meanwhile", "separately", "elsewhere", "also"}
 
 
 @dataclass(slots=True)
@@ -53,6 +54,7 @@ class ArticleContext:
     place_at: dict[int, list[Location]] = field(default_factory=dict)
     sent_date: list[DateRef | None] = field(default_factory=list)
     sent_any_date: list[DateRef | None] = field(default_factory=list)
+    sent_shift: list[bool] = field(default_factory=list)
     sent_place: list[Location | None] = field(default_factory=list)
 
     def build(self) -> ArticleContext:
@@ -80,6 +82,8 @@ class ArticleContext:
         sents = list(doc.sents)  # type: ignore[attr-defined]
         for sent in sents:
             self.sent_date.append(self._sentence_date(sent))
+            first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+            self.sent_shift.append(first is not None and first.lower_ in SCENE_SHIFT)
             self.sent_any_date.append(next((self.date_at[t.i] for t in sent if t.i in self.date_at), None))
             self.sent_place.append(self._sentence_place(sent))
         return self
@@ -172,6 +176,8 @@ class Discourse:
         """Move to sentence `index`, updating the context from the sentences passed."""
         while self.sentence < index:
             self.sentence += 1
+            if self.ctx.sent_shift[self.sentence]:
+                self.place = None  # "Meanwhile, ..." moves to another scene
             ref = self.ctx.sent_date[self.sentence]
             if ref is not None and not self._recent(ref):
                 ref = None  # a background date ("In March 2023, ...") does not move the story's present

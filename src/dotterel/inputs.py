@@ -1,4 +1,5 @@
-"""Reading articles from files: .txt (one article), .jsonl (one per line), or standard input.
+"""Reading articles from files: .txt (one article), .jsonl (one per line), .jsonl.gz (the same,
+gzip-compressed), a directory of such files, or standard input.
 
 Each item read is an Article or an InputError naming the file and line, so one bad line never
 stops the others.
@@ -7,8 +8,11 @@ stops the others.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import io
 import json
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -18,6 +22,7 @@ from dotterel.pipeline import published_date
 from dotterel.records import Article
 
 MAX_FILE_BYTES = 50_000_000
+INPUT_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz")
 
 
 def read_articles(
@@ -26,10 +31,47 @@ def read_articles(
     for path in paths:
         if path == "-":
             yield from _read_stdin(stdin or sys.stdin, published)
-        elif path.endswith(".jsonl"):
-            yield from _read_jsonl(Path(path))
+        elif Path(path).is_dir():
+            yield from _read_dir(Path(path), published)
         else:
-            yield _read_txt(Path(path), published)
+            yield from _read_file(Path(path), published)
+
+
+def input_files(directory: Path) -> list[Path]:
+    """The article files (.txt, .jsonl, .jsonl.gz) under a directory, recursively, in name order.
+
+    Hidden files and folders (names starting with '.') are left out.
+    """
+    found = []
+    for path in directory.rglob("*"):
+        rel = path.relative_to(directory)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file() and path.name.endswith(INPUT_SUFFIXES):
+            found.append(path)
+    return sorted(found)
+
+
+def _read_file(path: Path, published: dt.date | None) -> Iterator[Article | InputError]:
+    if path.name.endswith(".jsonl.gz"):
+        yield from _read_jsonl_gz(path)
+    elif path.name.endswith(".jsonl"):
+        yield from _read_jsonl(path)
+    else:
+        yield _read_txt(path, published)
+
+
+def _read_dir(directory: Path, published: dt.date | None) -> Iterator[Article | InputError]:
+    try:
+        files = input_files(directory)
+    except OSError as exc:
+        yield InputError(str(directory), f"cannot be listed ({exc.strerror or exc})")
+        return
+    if not files:
+        yield InputError(str(directory), "contains no .txt, .jsonl or .jsonl.gz files")
+        return
+    for path in files:
+        yield from _read_file(path, published)
 
 
 def _read_bytes(path: Path) -> bytes | InputError:
@@ -90,6 +132,29 @@ def _read_jsonl(path: Path) -> Iterator[Article | InputError]:
         if not line.strip():
             continue
         yield article_from_json(line, f"{path}:{n}")
+
+
+def _read_jsonl_gz(path: Path) -> Iterator[Article | InputError]:
+    """Stream a gzip-compressed JSON Lines file; corrupt data stops that file with an error naming the line."""
+    n = 0
+    try:
+        with gzip.open(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig") as lines:
+            for n, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                yield article_from_json(line, f"{path}:{n}")
+    except gzip.BadGzipFile as exc:
+        if n:
+            yield InputError(str(path), f"gzip data is corrupt after line {n} ({exc})")
+        else:
+            yield InputError(str(path), f"is not a valid gzip file ({exc})")
+    except (EOFError, zlib.error) as exc:
+        where = f"after line {n}" if n else "at the start"
+        yield InputError(str(path), f"gzip data is corrupt or truncated {where} ({exc})")
+    except UnicodeDecodeError as exc:
+        yield InputError(str(path), f"is not UTF-8 text after line {n} ({exc.reason})")
+    except OSError as exc:
+        yield InputError(str(path), f"cannot be read ({exc.strerror or exc})")
 
 
 def article_from_json(line: str, where: str) -> Article | InputError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -116,7 +117,7 @@ class Coder:
                 bad[n] = problem
             else:
                 good.append(article)
-        docs = iter(parse(self.nlp, (a.text for a in good)))
+        docs = iter(parse(self.nlp, (mask_dateline(a.text) for a in good)))
         for n, article in enumerate(articles):
             if n in bad:
                 yield Outcome(article=article, error=bad[n])
@@ -146,7 +147,7 @@ class Coder:
                 own_place = ctx.own_place(doc[frame.trigger])
                 place = discourse.place_for(own_place)
                 places[frame.trigger] = (own_place, place)
-                filled.append(_fill_unknown(frame, place.country_code if place else None, focus))
+                filled.append(_fill_unknown(frame, own_place.country_code if own_place else None, focus))
             for frame in _one_per_dyad(_split(filled)):
                 tok = doc[frame.trigger]
                 own_place, place = places[frame.trigger]
@@ -170,6 +171,10 @@ class Coder:
         place,
         n: int,
     ) -> Event:
+        words = [t for t in sent if not t.is_space]
+        start, end = (
+            (words[0].idx, words[-1].idx + len(words[-1].text)) if words else (sent.start_char, sent.end_char)
+        )
         hedges = extractor.hedges(tok)
         attributed = extractor.attribution(tok)
         modality = Modality(attributed_to=attributed, hedged=bool(hedges), cues=hedges)
@@ -193,14 +198,31 @@ class Coder:
             recipient=_entities(frame.recipients),
             date=date,
             location=place,
-            event_text=sent.text.strip(),
-            text_info=TextInfo(sentence=index, start=sent.start_char, end=sent.end_char),
+            event_text=article.text[start:end],
+            text_info=TextInfo(sentence=index, start=start, end=end),
             trigger=tok.text,
             rule=frame.rule,
             confidence=round(confidence, 3),
             modality=modality,
             versions=self.versions,
         )
+
+
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z'.-]+(?:[ ][A-Z][A-Z'.-]+)*(?:,[ ][A-Z][A-Za-z.]+(?:[ ]\d{1,2})?)?"
+    r"(?:[ ]\([A-Za-z .&-]{1,30}\))?[ ]*[—–-]{1,2}[ ]*"
+)
+
+
+def mask_dateline(text: str) -> str:
+    """Blank out a wire dateline ("KYIV, March 3 (Reuters) - ") so it is not parsed as a subject.
+
+    Spaces replace it one for one, so character offsets into the article stay exact.
+    """
+    m = _DATELINE.match(text)
+    if m is None:
+        return text
+    return " " * m.end() + text[m.end() :]
 
 
 def check_article(article: Article) -> InputError | None:
@@ -239,31 +261,46 @@ def _entities(mentions: tuple[Mention, ...]) -> tuple[tuple[Mention | None, Enti
     return tuple(out)
 
 
-def _fill_unknown(f: Frame, place_code: str | None, focus: str | None) -> Frame:
-    """Actors the text gives no country take the country of the event's place, else the article's focus.
+STATE_SECTORS = {"GOV", "COP", "JUD", "MIL", "LEG", "SPY"}
 
-    "Police detained dozens of demonstrators" in Tbilisi are Georgian; "his parents" in a story about
-    Britain are British. An unnamed agent ("was arrested") only takes the place's country; a person
-    without a stated nationality takes the focus country, not the place they happen to be in.
+
+def _fill_unknown(f: Frame, place_code: str | None, focus: str | None) -> Frame:
+    """Actors the text gives no country take one from the event: its own place, the state that acts
+    on them, else the article's focus country.
+
+    "Police detained dozens of demonstrators" in Tbilisi are Georgian; "Kenyan police arrested three
+    men" arrested Kenyans; "his parents" in a story about Britain are British. A person without a
+    stated nationality takes the focus country, not the place they happen to be in. An unnamed agent
+    ("is being held in a Kurdish prison") takes only the place's country; an unnamed accuser none.
     """
 
-    def fill(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    def known(mentions: tuple[Mention, ...]) -> set[str]:
+        return {e.code for m in mentions for e in m.entities if e.code}
+
+    def state_side(mentions: tuple[Mention, ...]) -> str | None:
+        codes = {e.code for m in mentions for e in m.entities if e.code and e.sector in STATE_SECTORS}
+        return next(iter(codes)) if len(codes) == 1 else None
+
+    def fill(mentions: tuple[Mention, ...], other: tuple[Mention, ...]) -> tuple[Mention, ...]:
         out = []
         for m in mentions:
             person = any(e.kind == "person" for e in m.entities) or m.kind in ("pronoun", "name")
-            if m.rule.startswith("implicit"):
+            partner = state_side(other) if f.event in ("COERCE", "PROTEST") else None
+            if m.rule == "implicit-agent":
                 code = place_code
+            elif m.rule.startswith("implicit"):
+                code = None
             elif person:
                 code = focus  # where someone is says little about whose national they are
             else:
-                code = place_code or focus
+                code = place_code or partner or focus
             if code and any(e.code is None for e in m.entities):
                 ents = tuple(replace(e, code=code, inferred=True) if e.code is None else e for e in m.entities)
                 m = replace(m, entities=ents)
             out.append(m)
         return tuple(out)
 
-    return replace(f, actors=fill(f.actors), recipients=fill(f.recipients))
+    return replace(f, actors=fill(f.actors, f.recipients), recipients=fill(f.recipients, f.actors))
 
 
 def _codes(mentions: tuple[Mention, ...]) -> frozenset[tuple[str | None, str | None]]:

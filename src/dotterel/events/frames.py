@@ -484,7 +484,8 @@ class FrameExtractor:
         """The (possibly inherited) subject of a verb."""
         if tok is None or depth > 6:
             return None
-        for c in tok.children:
+        # nearest subject first: a misparsed dateline or fronted phrase can be a second "nsubj"
+        for c in sorted(tok.children, key=lambda c: abs(tok.i - c.i)):
             if c.dep_ in ("nsubj", "csubj"):
                 if c.lower_ in RELATIVE and tok.dep_ == "relcl":
                     return tok.head
