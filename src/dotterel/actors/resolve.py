@@ -541,6 +541,9 @@ class ArticleActors:
 
     def _description(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
         ents = self._describe(tok)
+        if not ents and tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
+            org = self._unknown_org(tok)
+            return [org] if org is not None else []
         if not ents:
             return []
         first = self._left_bound(tok, tok.i)
@@ -548,6 +551,25 @@ class ArticleActors:
         if any(e.kind == "country" for e in ents) and len(ents) == 1 and ents[0].sector == "CVL":
             kind = "description"
         return [self._new_mention(first, tok.i, tok.i, ents, kind, "description")]
+
+    def _unknown_org(self, tok) -> Mention | None:  # type: ignore[no-untyped-def]
+        """An organization the knowledge base does not know ("the Munich I Regional Court", "Siemens"):
+        its country and sector from the words of its name, when they tell."""
+        span = next((e for e in self.doc.ents if e.start <= tok.i < e.end and e.label_ == "ORG"), None)
+        if span is None or span.root.i != tok.i:
+            return None
+        code = None
+        sector = None
+        for t in span:
+            code = code or self.kb.adjective_code(t.text) or self.kb.country_code(t.text)
+            found = self.kb.sector_of(t.lemma_.lower()) or self.kb.sector_of(t.lower_)
+            if found and found[1] in ("noun", "modifier"):
+                sector = found[0]
+        if code is None:
+            code = next(iter(self._country_modifiers(tok, group=True)), None)
+        ent = Entity(code=code, sector=sector, name=span.text.removeprefix("the ").strip(), kind="org")
+        first = min(span.start, self._left_bound(tok, tok.i))
+        return self._new_mention(first, span.end - 1, tok.i, (ent,), "name", "org-in-text")
 
     def _describe(self, tok) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
         """Entities for a common-noun head: sector from the noun, country from its modifiers."""

@@ -23,7 +23,7 @@ IMPLICIT_OK = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE",
 TRAVEL = {"travel", "go", "fly", "arrive", "head", "journey", "visit"}
 CLAUSES = ("ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis")
 RECIPIENT_PREPS = ("with", "against", "on", "at", "to", "toward", "towards", "upon")
-NOUN_RECIPIENT_PREPS = ("with", "between", "against", "on", "to", "toward", "towards", "upon", "for", "of")
+NOUN_RECIPIENT_PREPS = ("with", "between", "against", "on", "into", "to", "toward", "towards", "upon", "for", "of")
 DEFINITE = {"the", "this", "that", "these", "those"}
 POSSESSIVE_PRONOUNS = {"his", "her", "their", "its", "our", "my", "your"}
 RELATIVE = {"who", "which", "that", "whom"}
@@ -183,6 +183,21 @@ class FrameExtractor:
             priority = 2
         actors = self._mentions(actor_toks)
         recipients = self._mentions(recip_toks, recipient=True)
+        if actors and not recipients and tok.pos_ == "VERB":
+            # "agreed to share intelligence with Jordan": the participant sits in the complement
+            for comp in (c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+                inner = [c for c in comp.children if c.dep_ in ("dobj", "dative")]
+                inner += [
+                    g
+                    for c in comp.children
+                    if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ]
+                recipients = self._mentions(inner, recipient=True)
+                if recipients:
+                    recip_toks = inner
+                    break
         if actors and not recipients:
             recipients = self._partners(recip_toks, actors, sent_index)
         if (
@@ -302,7 +317,10 @@ class FrameExtractor:
         if tok.pos_ in ("VERB", "AUX"):
             inner = [c for c in tok.children if c.dep_ in ("dobj", "pobj")]
         elif tok.pos_ in ("NOUN", "PROPN"):
-            inner = [c for c in tok.children if c.dep_ == "poss"] + [
+            # "condemned a U.S. Supreme Court decision", "criticised Moscow's move", "the Israeli raid"
+            inner = [c for c in tok.children if c.dep_ in ("poss", "compound", "amod") and c.pos_ != "PRON"]
+            inner = [c for c in inner if any(e.code for m in self.actors.resolve(c) for e in m.entities)]
+            inner += [c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"] + [
                 g
                 for c in tok.children
                 if c.dep_ == "prep" and c.lower_ in ("of", "for", "against", "by")
@@ -373,6 +391,8 @@ class FrameExtractor:
                         break
                 if recip:
                     break
+            if not recip and self.actors.resolve(obj):  # "summoned the Chinese ambassador"
+                recip = [obj]
             if not recip:  # "challenging your decision": whose decision
                 mine = {e.code for m in self._mentions([self.subject_of(tok)]) for e in m.entities} - {None}
                 recip = [
@@ -407,8 +427,11 @@ class FrameExtractor:
         governor = self._governing_verb(tok)
         gov_subject = self.subject_of(governor) if governor is not None else None
         receiving = governor is not None and governor.lemma_ in self.receive
+        from_ = self._prep(tok, "from") if receiving else None
         if by is not None:
             actor = [c for c in by.children if c.dep_ == "pobj"]
+        elif from_ is not None:  # "faces criticism from the UN"
+            actor = [c for c in from_.children if c.dep_ == "pobj"]
         elif (
             poss
             and poss[0].pos_ != "PRON"
