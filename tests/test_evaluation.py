@@ -91,3 +91,26 @@ def test_duplicate_prediction_is_a_false_positive_and_optional_counts_neither_wa
 def test_prediction_in_another_sentence_does_not_match():
     res = score_article(GOLD, [pred(58, 72, "ACCUSE", ["IRN"], ["IRQ"])], TEXT)
     assert res.matched == 0
+
+
+def test_plv_scoring_treats_concede_and_retreat_as_yield():
+    from dotterel.evaluation import score_plv
+
+    rows = [
+        {"uid": "0", "gold_root": "YIELD"},
+        {"uid": "1", "gold_root": "ACCUSE"},
+        {"uid": "2", "gold_root": "AID"},
+    ]
+    preds = [{"id": "0", "event": ["RETREAT"]}, {"id": "1", "event": ["ACCUSE"]}, {"id": "2", "event": []}]
+    res = score_plv(rows, preds)
+    assert res.pred == ["YIELD", "ACCUSE", "NONE"] and abs(res.accuracy() - 2 / 3) < 1e-9
+    assert res.confusions() == [("AID", "NONE", 1)]
+
+
+def test_penta_class_comes_from_the_cameo_root_before_the_type():
+    from dotterel.evaluation import penta_class, score_penta
+
+    assert penta_class({"cameo": "020", "event": ["REQUEST"]}) == 0
+    assert penta_class({"cameo": None, "event": ["REQUEST"]}) == 3
+    assert penta_class(None) == 0
+    assert score_penta([0, 4], [{"id": "0", "event": []}, {"id": "1", "cameo": "190"}]).accuracy() == 1.0

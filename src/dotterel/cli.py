@@ -53,11 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score an article's predicted events against gold events "
         "(matching rules of shared/gold/README.md).",
     )
-    ev.add_argument("task", choices=["article"])
-    ev.add_argument("--gold", required=True)
-    ev.add_argument("--text", required=True, help="the article text")
-    ev.add_argument("--pred", required=True)
-    ev.add_argument("--verbose", action="store_true")
+    ev.add_argument("task", choices=["article", "plv", "penta"])
+    ev.add_argument("--gold", required=True, help="gold events (article: JSONL; plv, penta: TSV)")
+    ev.add_argument("--text", help="the article text (task article)")
+    ev.add_argument("--pred", required=True, help="predictions, JSON Lines")
+    ev.add_argument("--verbose", action="store_true", help="matches, misses and false positives / confusions")
     from dotterel.store.commands import register as register_store
 
     register_store(sub)
@@ -236,6 +236,10 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from dotterel.evaluation import load_gold, load_predictions, score_article
 
+    if args.task in ("plv", "penta"):
+        return _evaluate_labels(args)
+    if not args.text:
+        raise DotterelError("evaluate article needs --text ARTICLE.txt")
     text = Path(args.text).read_text(encoding="utf-8")
     result = score_article(load_gold(Path(args.gold)), load_predictions(Path(args.pred)), text)
     if args.verbose:
@@ -246,6 +250,26 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         + " ".join(f"{k}={v:.3f}" for k, v in result.figures().items())
         + f" (matched={result.matched} false_pos={result.false_positives})"
     )
+    return 0
+
+
+def _evaluate_labels(args: argparse.Namespace) -> int:
+    from dotterel.evaluation import load_predictions, score_penta, score_plv
+
+    gold_path = Path(args.gold)
+    pred = load_predictions(Path(args.pred))
+    with gold_path.open(encoding="utf-8", errors="replace") as f:
+        if args.task == "plv":
+            result = score_plv(list(csv.DictReader(f, delimiter="\t")), pred)
+        else:
+            labels = [int(line.rstrip("\r\n").rsplit("\t", 1)[1]) for line in f if line.strip()]
+            result = score_penta(labels, pred)
+    if args.verbose:
+        for label, f1 in result.per_class().items():
+            print(f"  F1 {label:<10} {f1:.3f}")
+        for g, p, n in result.confusions():
+            print(f"  {n:4d} gold {g:<10} predicted {p}")
+    print(f"{args.task}: accuracy={result.accuracy():.3f} macro_f1={result.macro_f1():.3f} (n={len(result.gold)})")
     return 0
 
 

@@ -224,3 +224,119 @@ def score_article(gold: list[dict[str, Any]], pred: list[dict[str, Any]], text: 
         sectored=(sectored, len(tp)),
         details=details,
     )
+
+
+# ---- sentence sets ------------------------------------------------------------------------
+
+# PLV predates the split of YIELD into CONCEDE and RETREAT.
+PLV_ALIAS = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
+PENTA_OF_ROOT = {
+    "01": 0,
+    "02": 0,
+    "03": 1,
+    "04": 1,
+    "05": 1,
+    "06": 2,
+    "07": 2,
+    "08": 2,
+    "09": 3,
+    "10": 3,
+    "11": 3,
+    "12": 3,
+    "13": 3,
+    "16": 3,
+    "14": 4,
+    "15": 4,
+    "17": 4,
+    "18": 4,
+    "19": 4,
+    "20": 4,
+}
+PENTA_OF_TYPE = {
+    "AGREE": 1,
+    "CONSULT": 1,
+    "SUPPORT": 1,
+    "CONCEDE": 1,
+    "COOPERATE": 2,
+    "AID": 2,
+    "RETREAT": 2,
+    "REQUEST": 3,
+    "ACCUSE": 3,
+    "REJECT": 3,
+    "THREATEN": 3,
+    "SANCTION": 3,
+    "PROTEST": 4,
+    "MOBILIZE": 4,
+    "COERCE": 4,
+    "ASSAULT": 4,
+}
+
+
+@dataclass(slots=True)
+class LabelScore:
+    """Accuracy, macro F1, per-class F1 and the commonest confusions of a labelling task."""
+
+    gold: list[str]
+    pred: list[str]
+
+    def accuracy(self) -> float:
+        return (
+            sum(g == p for g, p in zip(self.gold, self.pred, strict=True)) / len(self.gold) if self.gold else 0.0
+        )
+
+    def per_class(self) -> dict[str, float]:
+        out = {}
+        for lab in sorted(set(self.gold)):
+            tp = sum(1 for g, p in zip(self.gold, self.pred, strict=True) if g == lab and p == lab)
+            fp = sum(1 for g, p in zip(self.gold, self.pred, strict=True) if g != lab and p == lab)
+            fn = sum(1 for g, p in zip(self.gold, self.pred, strict=True) if g == lab and p != lab)
+            out[lab] = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+        return out
+
+    def macro_f1(self) -> float:
+        scores = self.per_class()
+        return sum(scores.values()) / len(scores) if scores else 0.0
+
+    def confusions(self, n: int = 10) -> list[tuple[str, str, int]]:
+        counts: dict[tuple[str, str], int] = {}
+        for g, p in zip(self.gold, self.pred, strict=True):
+            if g != p:
+                counts[(g, p)] = counts.get((g, p), 0) + 1
+        return [(g, p, c) for (g, p), c in sorted(counts.items(), key=lambda kv: -kv[1])[:n]]
+
+
+def _by_id(pred: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for p in pred:
+        out.setdefault(str(p.get("id")), p)
+    return out
+
+
+def score_plv(rows: list[dict[str, str]], pred: list[dict[str, Any]]) -> LabelScore:
+    """PLV: the PLOVER root the marked source directs at the marked target (rows of plv_*.tsv)."""
+    by_id = _by_id(pred)
+    gold, got = [], []
+    for r in rows:
+        p = by_id.get(str(r["uid"]))
+        types = sorted(str(t).upper() for t in _list(p.get("event"))) if p else []
+        label = types[0] if types else "NONE"
+        gold.append(r["gold_root"])
+        got.append(PLV_ALIAS.get(label, label))
+    return LabelScore(gold=gold, pred=got)
+
+
+def penta_class(p: dict[str, Any] | None) -> int:
+    if not p:
+        return 0
+    cameo = str(p.get("cameo") or "")
+    if len(cameo) >= 2 and cameo[:2] in PENTA_OF_ROOT:
+        return PENTA_OF_ROOT[cameo[:2]]
+    types = sorted(str(t).upper() for t in _list(p.get("event")))
+    return PENTA_OF_TYPE.get(types[0], 0) if types else 0
+
+
+def score_penta(labels: list[int], pred: list[dict[str, Any]]) -> LabelScore:
+    """Penta: five CAMEO groupings per sentence; predictions are matched by line number as id."""
+    by_id = _by_id(pred)
+    got = [str(penta_class(by_id.get(str(i)))) for i in range(len(labels))]
+    return LabelScore(gold=[str(x) for x in labels], pred=got)
