@@ -114,6 +114,23 @@ KIN = {
     "fiance",
     "fiancee",
 }
+GENERIC_GROUP_NOUNS = {
+    "group",
+    "movement",
+    "organisation",
+    "organization",
+    "militia",
+    "faction",
+    "party",
+    "alliance",
+    "coalition",
+    "company",
+    "firm",
+    "agency",
+    "force",
+    "network",
+    "outfit",
+}
 QUANTIFIERS = {
     "thousands",
     "hundreds",
@@ -368,6 +385,13 @@ class ArticleActors:
         name = self.names.get(tok.i)
         if name is not None:
             return [self._from_name(tok, name)]
+        if tok.pos_ == "ADJ" or (tok.ent_type_ == "NORP" and tok.dep_ in ("amod", "compound")):
+            code = self.kb.adjective_code(tok.text)  # "Israeli" in "Israeli air strikes"
+            if code is None:
+                return []
+            country = self.kb.countries.get(code)
+            ent = Entity(code=code, sector=None, name=country.name if country else None, kind="country")
+            return [self._new_mention(tok.i, tok.i, tok.i, (ent,), "country", "nationality")]
         if low in QUANTIFIERS or tok.pos_ == "NUM":  # "thousands of protesters", "one of the militias"
             inner = [
                 g
@@ -385,7 +409,7 @@ class ArticleActors:
             m = self._person(tok)
             if m is not None:
                 return [m]
-        named = self._named_apposition(tok)
+        named = self._named_apposition(tok) or self._definite_back_reference(tok)
         if named is not None:
             return [named]
         return self._description(tok)
@@ -714,6 +738,33 @@ class ArticleActors:
             )
         ]
 
+    def _collective(self, r: Referent) -> bool:
+        return self.doc[r.token].tag_ not in ("NNS", "NNPS") and any(
+            e.kind in ("group", "org") for e in r.entities
+        )
+
+    def _definite_back_reference(self, tok) -> Mention | None:  # type: ignore[no-untyped-def]
+        """ "the group", "the movement", "the militia": the last group or organization named before."""
+        if tok.lemma_.lower() not in GENERIC_GROUP_NOUNS or tok.tag_ != "NN":
+            return None
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+            return None
+        if any(c.dep_ in ("amod", "compound", "prep") for c in tok.children):
+            return None
+        sent = self._sentence_index(tok.i)
+        for r in reversed(self.referents):
+            if r.token < tok.i and sent - r.mention.sentence <= 3 and self._collective(r):
+                return self._new_mention(
+                    self._left_bound(tok, tok.i),
+                    tok.i,
+                    tok.i,
+                    r.entities,
+                    "description",
+                    "coref-definite",
+                    antecedent=r.mention.index,
+                )
+        return None
+
     def _speech_verbs(self, tok) -> list:  # type: ignore[no-untyped-def]
         """Verbs of saying in this sentence, then in the previous one (a quote may run on)."""
         sents = self._sentences()
@@ -768,7 +819,8 @@ class ArticleActors:
                 if objs:
                     return objs[-1]
         else:
-            cands = [r for r in before if not r.person and not r.plural]
+            # "it": a country, organization or armed group named before (groups are often "it")
+            cands = [r for r in before if not r.person and (not r.plural or self._collective(r))]
         if not cands:
             return None
         # prefer subjects of the previous or same sentence

@@ -280,7 +280,8 @@ class FrameExtractor:
         out: list[Mention] = []
         for t in toks:
             found = self.actors.resolve(t)
-            if not found and recipient:
+            if not found and (recipient or self._is_event_noun(t)):
+                # "Israeli air strikes killed ...": the event noun's own actor acts
                 found = self._descend(t)
             for m in found:
                 if m.entities and all(m.index != o.index for o in out):
@@ -305,6 +306,9 @@ class FrameExtractor:
             if mine & r and not mine & a:
                 return f.actors
         return ()
+
+    def _is_event_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
+        return tok.pos_ == "NOUN" and any(e.event for e in self.lexicon.candidates("NOUN", tok.lemma_))
 
     def _is_meeting_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
         return tok.pos_ in ("NOUN", "PROPN") and any(
@@ -339,7 +343,7 @@ class FrameExtractor:
         return (
             tok.tag_ == "VBN"
             and tok.dep_ in ("acl", "advcl")
-            and not any(c.dep_ in ("nsubj", "aux") for c in tok.children)
+            and not any(c.dep_ in ("nsubj", "aux", "dobj") for c in tok.children)
         )
 
     def _descriptive_participle(self, tok) -> bool:  # type: ignore[no-untyped-def]
@@ -490,7 +494,7 @@ class FrameExtractor:
             if (
                 cur.dep_ == "pobj"
                 and cur.head.dep_ == "prep"
-                and cur.head.lower_ in ("in", "into", "at", "for", "during")
+                and cur.head.lower_ in ("in", "into", "at", "for", "during", "with")
             ):
                 head = cur.head.head
                 if head.pos_ in ("NOUN", "NUM") and head.dep_ in ("dobj", "attr"):
@@ -541,7 +545,7 @@ class FrameExtractor:
             for c in tok.children
         ):
             return True
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in tok.children):
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "until") for c in tok.children):
             return True
         cur = tok
         for _ in range(8):
