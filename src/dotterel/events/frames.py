@@ -82,6 +82,7 @@ class FrameExtractor:
         self.negative = cues.of("negative")
         self.positive = cues.of("positive")
         self.meetings: list[Frame] = []
+        self.dyads: list[Frame] = []
         self.directive = cues.of("directive")
 
     # ---- entry points --------------------------------------------------------------------
@@ -122,6 +123,7 @@ class FrameExtractor:
             if not (f.priority == 2 and self.doc[f.trigger].dep_ == "dobj" and self.doc[f.trigger].head.i in verbs)
         ]
         self.meetings.extend(f for f in found if f.event == "CONSULT" and f.actors and f.recipients)
+        self.dyads.extend(f for f in found if f.actors and f.recipients and f.priority >= 2)
         if require_actors:
             found.extend(self._speech_frames(sent, sent_index, found))
         return found
@@ -280,6 +282,9 @@ class FrameExtractor:
         out: list[Mention] = []
         for t in toks:
             found = self.actors.resolve(t)
+            if not found and self._both_sides(t) and self.dyads:
+                last = self.dyads[-1]  # "the two sides", "both sides": the parties just named
+                found = last.actors + last.recipients
             if not found and (recipient or self._is_event_noun(t)):
                 # "Israeli air strikes killed ...": the event noun's own actor acts
                 found = self._descend(t)
@@ -306,6 +311,12 @@ class FrameExtractor:
             if mine & r and not mine & a:
                 return f.actors
         return ()
+
+    @staticmethod
+    def _both_sides(tok) -> bool:  # type: ignore[no-untyped-def]
+        return tok.lemma_.lower() in ("side", "party") and any(
+            c.lower_ in ("both", "two") for c in tok.children if c.dep_ in ("det", "nummod", "predet")
+        )
 
     def _is_event_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
         return tok.pos_ == "NOUN" and any(e.event for e in self.lexicon.candidates("NOUN", tok.lemma_))
