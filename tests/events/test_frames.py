@@ -72,3 +72,14 @@ def test_attributed_statement_names_its_source(coder):
     text = "Reuters quoted a source as saying that the Iraqi government is in talks with Turkey."
     [e] = [e for e in code_text(coder, text) if e.event == "CONSULT"]
     assert e.modality.attributed_to and "source" in e.modality.attributed_to
+
+
+def test_both_sides_refers_to_the_parties_just_named(coder):
+    text = "Egypt's president met Sudan's army chief in Cairo. Both sides signed a security agreement."
+    dyads = _dyads(code_text(coder, text))
+    assert any(d[0] == "SUPPORT" and {*d[1], *d[2]} == {"EGY", "SDN"} for d in dyads)
+
+
+def test_event_noun_subject_lends_its_actor(coder):
+    dyads = _dyads(code_text(coder, "Israeli air strikes killed at least 20 people in the Gaza Strip on Tuesday."))
+    assert ("ASSAULT", ("ISR",), ("PSE",)) in dyads

@@ -281,6 +281,8 @@ class FrameExtractor:
     def _mentions(self, toks, recipient: bool = False) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
         out: list[Mention] = []
         for t in toks:
+            if t is None:
+                continue
             found = self.actors.resolve(t)
             if not found and self._both_sides(t) and self.dyads:
                 last = self.dyads[-1]  # "the two sides", "both sides": the parties just named
