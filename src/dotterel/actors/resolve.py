@@ -267,7 +267,9 @@ class ArticleActors:
                 counts[code] = counts.get(code, 0) + 1
         if not counts:
             return None
-        return max(counts.items(), key=lambda kv: kv[1])[0]
+        code, top = max(counts.items(), key=lambda kv: kv[1])
+        # only a clear focus: a story that names many countries equally has none
+        return code if top >= 2 and top >= 0.35 * sum(counts.values()) else None
 
     # ---- resolution ----------------------------------------------------------------------
 

@@ -408,7 +408,8 @@ class FrameExtractor:
                         break
                 if recip:
                     break
-            if not recip and self.actors.resolve(obj):  # "summoned the Chinese ambassador"
+            if not recip and self.actors.resolve(obj) and not self._own_theme([obj], actor):
+                # "summoned the Chinese ambassador"
                 recip = [obj]
             if not recip:  # "challenging your decision": whose decision
                 mine = {e.code for m in self._mentions([self.subject_of(tok)]) for e in m.entities} - {None}
@@ -419,12 +420,30 @@ class FrameExtractor:
                 ]
         else:
             recip = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
+            if recip and self._own_theme(recip, actor):
+                # "Russia withdrew its troops from Kherson": the object is the actor's own; look for "from"
+                recip = [
+                    g
+                    for c in tok.children
+                    if c.dep_ == "prep" and c.lower_ in ("from", "against")
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ]
             if not recip:
                 for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS):
                     recip = [c for c in prep.children if c.dep_ == "pobj"]
                     if recip:
                         break
         return actor, recip
+
+    def _own_theme(self, objs, actor) -> bool:  # type: ignore[no-untyped-def]
+        """The object belongs to the actor: "its troops", "their ambassador"."""
+        mine = {e.code for m in self._mentions(actor) for e in m.entities} - {None}
+        for o in objs:
+            poss = [c for c in o.children if c.dep_ == "poss" and c.pos_ == "PRON"]
+            if poss and mine and {e.code for m in self.actors.resolve(poss[0]) for e in m.entities} <= mine:
+                return True
+        return False
 
     def _directive_subject(self, tok):  # type: ignore[no-untyped-def]
         """ "X ordered that her citizenship be revoked": X did the revoking."""
