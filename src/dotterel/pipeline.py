@@ -17,10 +17,11 @@ from dotterel.actors.matcher import build_name_matcher
 from dotterel.actors.resolve import ArticleActors
 from dotterel.context import ArticleContext, Discourse
 from dotterel.dates import DateResolver
-from dotterel.errors import InputError
+from dotterel.errors import InputError, ModelError
 from dotterel.events.cues import Cues
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
+from dotterel.events.model import EventClassifier
 from dotterel.nlp import DEFAULT_MODEL, load_pipeline, parse
 from dotterel.ontology import Ontology
 from dotterel.places import Gazetteer
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_CHARS = 1_000_000
 BASE_CONFIDENCE = {3: 0.8, 2: 0.7, 1: 0.55}
+OVERRIDE = 0.9  # the classifier replaces a weak lexicon type only when at least this sure
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,8 +55,10 @@ class Coder:
         cues: Cues,
         ontology: Ontology,  # type: ignore[no-untyped-def]
         gazetteer: Gazetteer,
+        classifier: EventClassifier | None = None,
     ) -> None:
         self.nlp = nlp
+        self.classifier = classifier
         self.kb = kb
         self.lexicon = lexicon
         self.cues = cues
@@ -75,8 +79,15 @@ class Coder:
         )
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL) -> Coder:
+    def load(cls, model: str = DEFAULT_MODEL, *, use_classifier: bool = True) -> Coder:
+        """Load everything from package data. The learned classifier is used when it is installed."""
         kb = KnowledgeBase.load()
+        classifier = None
+        if use_classifier:
+            try:
+                classifier = EventClassifier.load()
+            except ModelError as exc:
+                log.warning("coding with the lexicon only: %s", exc)
         return cls(
             nlp=load_pipeline(model),
             kb=kb,
@@ -84,6 +95,7 @@ class Coder:
             cues=Cues.load(),
             ontology=Ontology.load(),
             gazetteer=Gazetteer.load(kb),
+            classifier=classifier,
         )
 
     # ---- public API ----------------------------------------------------------------------
@@ -139,11 +151,14 @@ class Coder:
         sents = list(doc.sents)
         focus = actors.focus_country()
         events: list[Event] = []
+        found = [extractor.sentence_frames(sent, index) for index, sent in enumerate(sents)]
+        if self.classifier is not None:
+            found = self._review(doc, sents, found)
         for index, sent in enumerate(sents):
             discourse.enter(index)
             places = {}
             filled = []
-            for frame in extractor.sentence_frames(sent, index):
+            for frame in found[index]:
                 own_place = ctx.own_place(doc[frame.trigger])
                 place = discourse.place_for(own_place)
                 places[frame.trigger] = (own_place, place)
@@ -158,6 +173,52 @@ class Coder:
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
                 events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
         return events
+
+    def _review(self, doc, sents, found: list[list[Frame]]) -> list[list[Frame]]:  # type: ignore[no-untyped-def]
+        """The learned classifier reads each lexicon frame's sentence with its actor and recipient marked.
+
+        It confirms the lexicon's type (raising the confidence), or, when it is sure and the lexicon
+        entry is a weak one (an event noun or a bare verb), replaces it. It never adds events and never
+        touches modality: a hedged claim stays hedged.
+        """
+        jobs: list[tuple[int, int]] = []
+        items = []
+        for s_i, frames in enumerate(found):
+            start, end = sents[s_i].start_char, sents[s_i].end_char
+            text = sents[s_i].text
+
+            def inside(m: Mention) -> bool:
+                return m.index >= 0 and start <= m.char_start < m.char_end <= end  # noqa: B023
+
+            for f_i, f in enumerate(frames):
+                a = next((m for m in f.actors if inside(m)), None)
+                r = next((m for m in f.recipients if inside(m)), None)
+                if a is None or f.priority < 2:
+                    continue
+                jobs.append((s_i, f_i))
+                items.append(
+                    (
+                        text,
+                        (a.char_start - start, a.char_end - start),
+                        (r.char_start - start, r.char_end - start) if r is not None else None,
+                    )
+                )
+        if not items:
+            return found
+        probs = self.classifier.predict_pairs(items)  # type: ignore[union-attr]
+        out = [list(frames) for frames in found]
+        for (s_i, f_i), p in zip(jobs, probs, strict=True):
+            f = out[s_i][f_i]
+            label = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}.get(f.event, f.event)
+            top, p_top = max(((k, v) for k, v in p.items() if k != "NONE"), key=lambda kv: kv[1])
+            if top == label:
+                out[s_i][f_i] = replace(f, model_prob=p_top, rule=f"{f.rule}+classifier")
+            elif p_top >= OVERRIDE and p.get(label, 0.0) < 0.05 and (f.priority == 2 or f.weak):
+                event = "RETREAT" if top == "YIELD" else top
+                out[s_i][f_i] = replace(
+                    f, event=event, mode=None, cameo=None, model_prob=p_top, rule=f"classifier(over {f.rule})"
+                )
+        return out
 
     def _event(
         self,
@@ -181,6 +242,8 @@ class Coder:
         cameo = frame.cameo or self.ontology.types[frame.event].cameo_default
         mode = (frame.mode,) if frame.mode else ()
         confidence = BASE_CONFIDENCE.get(frame.priority, 0.5)
+        if frame.model_prob is not None:
+            confidence = max(confidence, 0.5 + 0.45 * frame.model_prob)
         if hedges:
             confidence *= 0.75
         if date is not None and date.inherited:

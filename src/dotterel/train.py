@@ -152,7 +152,8 @@ class HyperParameters:
     validation_fraction: float = VALIDATION_FRACTION
     use_synthetic: bool = DEFAULT_USE_SYNTHETIC
     synthetic_weight: float = 0.5
-    synthetic_max_length: int = 96
+    synthetic_max_length: int = 64
+    synthetic_per_label: int = 60
     none_ratio: float = 0.0
     threads: int = 2
     extra: dict[str, Any] = field(default_factory=dict)
@@ -292,7 +293,7 @@ def load_split(data_dir: Path, *, seed: int, fraction: float = VALIDATION_FRACTI
     )
 
 
-_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*)*")
+_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
 
 
 def none_pairs(examples: Sequence[Example], *, ratio: float, seed: int) -> list[Example]:
@@ -318,6 +319,21 @@ def none_pairs(examples: Sequence[Example], *, ratio: float, seed: int) -> list[
         out.append(
             Example(task="plv", text=ex.text, actor=pair[0], recipient=pair[1], label=PLV_LABELS.index("NONE"))
         )
+    return out
+
+
+def sample_per_label(examples: Sequence[Example], per_label: int, *, seed: int) -> list[Example]:
+    """At most `per_label` examples of each label, drawn with a seeded generator (0: all)."""
+    if per_label <= 0:
+        return list(examples)
+    by_label: dict[int, list[Example]] = defaultdict(list)
+    for ex in examples:
+        by_label[ex.label].append(ex)
+    rng = random.Random(seed + 2)
+    out: list[Example] = []
+    for label in sorted(by_label):
+        items = by_label[label]
+        out += rng.sample(items, min(per_label, len(items)))
     return out
 
 
@@ -603,7 +619,7 @@ def train(
     split = load_split(data_dir, seed=hp.seed, fraction=hp.validation_fraction)
     extra: list[Example] = []
     if hp.use_synthetic:
-        extra += read_synthetic(data_dir / SYNTHETIC_FILE)
+        extra += sample_per_label(read_synthetic(data_dir / SYNTHETIC_FILE), hp.synthetic_per_label, seed=hp.seed)
     if hp.none_ratio > 0:
         extra += none_pairs(split.train, ratio=hp.none_ratio, seed=hp.seed)
     counts = {

@@ -7,7 +7,7 @@ that the knowledge base knows the participants: the caller names them by their s
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dotterel.actors.resolve import ArticleActors
 from dotterel.errors import InputError
@@ -47,13 +47,73 @@ def classify(coder, items: Iterable[Item | InputError], batch_size: int = 64) ->
 
 def _classify_batch(coder, batch: list[Item | InputError]) -> Iterator[Answer | InputError]:  # type: ignore[no-untyped-def]
     good = [b for b in batch if isinstance(b, Item)]
-    docs = iter(parse(coder.nlp, (b.text for b in good), batch_size=64))
+    docs = list(parse(coder.nlp, (b.text for b in good), batch_size=64))
+    lexical = [_classify_doc(coder, item, doc) for item, doc in zip(good, docs, strict=True)]
+    answers = iter(_with_model(coder, good, lexical) if coder.classifier is not None else lexical)
     for item in batch:
-        if isinstance(item, InputError):
-            yield item
+        yield item if isinstance(item, InputError) else next(answers)
+
+
+# PLOVER types of each penta class (the YIELD of the PLV labels is CONCEDE or RETREAT).
+PENTA_TYPES = {
+    1: ("AGREE", "CONSULT", "SUPPORT", "CONCEDE"),
+    2: ("COOPERATE", "AID", "RETREAT"),
+    3: ("REQUEST", "ACCUSE", "REJECT", "THREATEN", "SANCTION"),
+    4: ("PROTEST", "MOBILIZE", "COERCE", "ASSAULT"),
+}
+
+
+def _plover(label: str, lexical: Answer) -> str:
+    """A PLV label as a PLOVER type: YIELD is CONCEDE or RETREAT, as the lexicon saw it (RETREAT if unsure)."""
+    if label == "YIELD":
+        return lexical.event if lexical.event in ("CONCEDE", "RETREAT") else "RETREAT"
+    return label
+
+
+def _with_model(coder, items: list[Item], lexical: list[Answer]) -> list[Answer]:  # type: ignore[no-untyped-def]
+    """The learned classifier decides the type; the lexicon gives the CAMEO code when it agrees."""
+    clf = coder.classifier
+    paired = [i for i, it in enumerate(items) if it.actor or it.recipient]
+    single = [i for i, it in enumerate(items) if not (it.actor or it.recipient)]
+    out = list(lexical)
+    probs = clf.predict_pairs(
+        [
+            (items[i].text, _find(items[i].text, items[i].actor), _find(items[i].text, items[i].recipient))
+            for i in paired
+        ]
+    )
+    for i, p in zip(paired, probs, strict=True):
+        label, conf = max(((k, v) for k, v in p.items() if k != "NONE"), key=lambda kv: kv[1])
+        out[i] = _answer(coder, items[i], lexical[i], _plover(label, lexical[i]), conf)
+    penta = clf.predict_penta([items[i].text for i in single])
+    sentence_types = clf.predict_pairs([(items[i].text, None, None) for i in single])
+    for i, classes, p in zip(single, penta, sentence_types, strict=True):
+        cls = max(range(len(classes)), key=lambda k: classes[k])
+        lex = lexical[i]
+        if cls == 0:
+            out[i] = Answer(
+                id=items[i].id,
+                event=None,
+                cameo="010",
+                confidence=round(classes[0], 3),
+                rule="classifier:statement",
+            )
             continue
-        doc = next(docs)
-        yield _classify_doc(coder, item, doc)
+        allowed = PENTA_TYPES[cls]
+        if lex.event in allowed:
+            out[i] = replace(lex, confidence=round(classes[cls], 3), rule=f"{lex.rule}+classifier")
+            continue
+        ranked = sorted(((_plover(k, lex), v) for k, v in p.items() if k != "NONE"), key=lambda kv: -kv[1])
+        label = next((k for k, _ in ranked if k in allowed), allowed[0])
+        out[i] = _answer(coder, items[i], lex, label, classes[cls])
+    return out
+
+
+def _answer(coder, item: Item, lex: Answer, event: str, conf: float) -> Answer:  # type: ignore[no-untyped-def]
+    if lex.event == event:
+        return replace(lex, confidence=round(conf, 3), rule=f"{lex.rule}+classifier")
+    cameo = coder.ontology.types[event].cameo_default
+    return Answer(id=item.id, event=event, cameo=cameo, confidence=round(conf, 3), rule="classifier")
 
 
 def _find(text: str, span: str | None) -> tuple[int, int] | None:

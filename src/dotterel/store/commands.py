@@ -1,12 +1,455 @@
-"""Command-line commands of the store (ingest, events, stats, export), registered by dotterel.cli."""
+"""Command-line commands of the store (ingest, events, stats, export, merge), registered by dotterel.cli.
+
+Thin: parse arguments, call dotterel.store, format what comes back. Errors are DotterelErrors,
+which dotterel.cli turns into messages.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
+import gzip
+import json
+import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
 
-HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {}
+from dotterel.errors import DotterelError
+
+EVENT_FORMATS = ("table", "plover", "csv")
 
 
 def register(sub) -> None:  # type: ignore[no-untyped-def]
     """Add the store's sub-commands to the CLI's sub-parsers."""
+    ing = sub.add_parser(
+        "ingest",
+        help="code articles into an event store (idempotent, resumable)",
+        description="Code articles (.txt, .jsonl, .jsonl.gz, folders of them, or - for stdin) into the store. "
+        "Articles already stored (same id, or same text under another id) are skipped; a killed run is "
+        "finished by running it again. Duplicate reports of one event are merged.",
+    )
+    ing.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .jsonl, .jsonl.gz, a folder, or - for stdin")
+    _db(ing)
+    ing.add_argument("--published", help="publication date YYYY-MM-DD for .txt and stdin input")
+    ing.add_argument("--recode", action="store_true", help="code stored articles again, replacing their events")
+    ing.add_argument("--no-merge", action="store_true", help="do not merge duplicate events (run `merge` later)")
+    ing.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    ev = sub.add_parser(
+        "events",
+        help="list events from the store",
+        description="List stored events (one per report), or merged events with --merged.",
+    )
+    _db(ev)
+    _filters(ev)
+    ev.add_argument("--merged", action="store_true", help="one row per merged event, with its sources")
+    ev.add_argument("--format", choices=EVENT_FORMATS, default="table", help="output format (default: table)")
+    ev.add_argument("--limit", type=int, help="at most this many rows")
+    ev.add_argument("--output", help="write to this file instead of standard output")
+
+    st = sub.add_parser(
+        "stats", help="counts by event type, dyad and month", description="Counts of stored articles and events."
+    )
+    _db(st)
+    _filters(st)
+    st.add_argument("--top", type=int, default=20, help="how many dyads to list (default: 20)")
+    st.add_argument("--json", action="store_true", help="print the counts as JSON")
+
+    ex = sub.add_parser(
+        "export",
+        help="export events: PLOVER JSONL, GDELT 2.0, CSV or Parquet",
+        description="Export stored events, streamed. gdelt writes merged events as GDELT 2.0 event-table rows "
+        "(61 tab-separated columns); plover, csv and parquet write one row per report (--merged: per merged event).",
+    )
+    _db(ex)
+    ex.add_argument("--format", required=True, choices=("plover", "gdelt", "csv", "parquet"))
+    ex.add_argument("--output", required=True, help="output file, or - for standard output (not for parquet)")
+    ex.add_argument("--merged", action="store_true", help="plover/csv/parquet: one row per merged event")
+    _filters(ex)
+
+    mg = sub.add_parser(
+        "merge",
+        help="rebuild the merged events of a store",
+        description="Recompute every merged event from the stored events (after `ingest --no-merge`).",
+    )
+    _db(mg)
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", required=True, metavar="FILE", help="the store (an SQLite file)")
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("filters")
+    g.add_argument("--since", metavar="YYYY-MM-DD", help="events dated on or after this day")
+    g.add_argument("--until", metavar="YYYY-MM-DD", help="events dated on or before this day")
+    g.add_argument("--actor", metavar="CODE[/SECTOR]", help="an actor: IRN, IRN/GOV or /GOV")
+    g.add_argument("--recipient", metavar="CODE[/SECTOR]", help="a recipient: IRQ, IRQ/PRM or /MIL")
+    g.add_argument(
+        "--event", action="append", metavar="TYPE", help="PLOVER event type(s), e.g. CONSULT (repeatable)"
+    )
+    g.add_argument("--cameo", metavar="CODE", help="CAMEO code or prefix, e.g. 04")
+    g.add_argument("--quad", type=int, choices=(1, 2, 3, 4), help="quad code")
+    g.add_argument("--source", help="the articles' source name")
+    g.add_argument("--article", metavar="ID", help="one article's events")
+    g.add_argument("--text", metavar="WORDS", help="words that must all occur in the evidence sentence")
+
+
+def _filter(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from dotterel.store.query import EventFilter, parse_actor
+
+    types: list[str] = []
+    for value in args.event or ():
+        types += [t.strip().upper() for t in value.split(",") if t.strip()]
+    return EventFilter(
+        since=_date(args.since, "--since"),
+        until=_date(args.until, "--until"),
+        actor=parse_actor(args.actor) if args.actor else None,
+        recipient=parse_actor(args.recipient) if args.recipient else None,
+        events=tuple(types),
+        cameo=args.cameo,
+        quad=args.quad,
+        source=args.source,
+        article=args.article,
+        text=args.text,
+        limit=getattr(args, "limit", None),
+    )
+
+
+def _date(value: str | None, flag: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DotterelError(f"{flag}: {value!r} is not a date YYYY-MM-DD") from None
+
+
+# ---- ingest ---------------------------------------------------------------------------------
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from dotterel.inputs import read_articles
+    from dotterel.pipeline import Coder, published_date
+    from dotterel.store.db import Store
+    from dotterel.store.ingest import IngestInterrupted, ingest
+
+    published = published_date(args.published, "--published") if args.published else None
+    with Store.open(args.db) as store:
+        coder = Coder.load()
+        items = read_articles(args.paths, published)
+        total = None if args.no_progress else _count_inputs(args.paths)
+        with _progress(total, enabled=not args.no_progress) as on_progress:
+            try:
+                summary = ingest(
+                    store, coder, items, recode=args.recode, merge=not args.no_merge, on_progress=on_progress
+                )
+            except IngestInterrupted as exc:
+                _print_summary(exc.summary, sys.stderr)
+                raise
+    _print_summary(summary, sys.stderr)
+    return 1 if summary.rejected else 0
+
+
+def _count_inputs(paths: list[str]) -> int | None:
+    """How many items read_articles will yield (for the progress bar); None when unknown (stdin)."""
+    from dotterel.inputs import input_files
+
+    total = 0
+    for name in paths:
+        if name == "-":
+            return None
+        path = Path(name)
+        files = input_files(path) if path.is_dir() else [path]
+        for file in files:
+            total += _count_file(file)
+    return total
+
+
+def _count_file(path: Path) -> int:
+    try:
+        if path.name.endswith(".jsonl.gz"):
+            with gzip.open(path, "rb") as f:
+                return max(1, sum(1 for line in f if line.strip()))
+        if path.name.endswith(".jsonl"):
+            with path.open("rb") as f:
+                return max(1, sum(1 for line in f if line.strip()))
+    except (OSError, EOFError, ValueError):
+        return 1
+    return 1
+
+
+class _progress:
+    """A rich progress bar on stderr fed by ingest's on_progress callback (a no-op when disabled)."""
+
+    def __init__(self, total: int | None, *, enabled: bool) -> None:
+        self.total = total
+        self.enabled = enabled
+        self._bar = None
+        self._task = None
+
+    def __enter__(self) -> Callable[[object], None] | None:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = Console(file=sys.stderr)
+        if not console.is_terminal:
+            console.width = max(console.width, 110)
+        self._bar = Progress(
+            TextColumn("ingest"),
+            BarColumn(bar_width=24),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rates]}"),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task("ingest", total=self.total, rates="")
+        return self._update
+
+    def _update(self, p) -> None:  # type: ignore[no-untyped-def]
+        rate = p.elapsed if p.elapsed > 0 else 1.0
+        rates = (
+            f"{p.coded / rate:.1f} articles/s {p.events / rate:.1f} events/s "
+            f"skipped {p.skipped} rejected {p.rejected}"
+        )
+        assert self._bar is not None and self._task is not None
+        self._bar.update(self._task, completed=p.seen, rates=rates)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _print_summary(s, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    print(
+        f"dotterel: coded {s.coded} articles ({s.events} events) in {s.elapsed:.1f} s: "
+        f"{s.articles_per_s:.2f} articles/s, {s.events_per_s:.1f} events/s"
+        + (f"; {s.recoded} of them recoded, old events replaced" if s.recoded else ""),
+        file=out,
+    )
+    parts = []
+    if s.skipped_stored:
+        parts.append(f"{s.skipped_stored} already in the store")
+    if s.skipped_duplicate:
+        parts.append(f"{s.skipped_duplicate} same text as another article")
+    if s.skipped_repeated:
+        parts.append(f"{s.skipped_repeated} repeated in the input")
+    print(f"dotterel: skipped {s.skipped}" + (f" ({', '.join(parts)})" if parts else ""), file=out)
+    print(f"dotterel: rejected {len(s.rejected)}" + (":" if s.rejected else ""), file=out)
+    for r in s.rejected:
+        print(f"  {r.source}: {r.reason}", file=out)
+
+
+# ---- events / stats / export / merge --------------------------------------------------------------
+
+
+def _cmd_events(args: argparse.Namespace) -> int:
+    from dotterel.store.db import Store
+    from dotterel.store.exporting import FLAT_COLUMNS, flat_row, merged_plover_record, plover_record
+    from dotterel.store.query import iter_events, iter_merged
+
+    flt = _filter(args)
+    with Store.open(args.db, readonly=True) as store, _open_output(args.output) as out:
+        if args.format == "table":
+            if args.merged:
+                _merged_table(list(iter_merged(store, flt)), out)
+            else:
+                _events_table(list(iter_events(store, flt)), out)
+        elif args.format == "plover":
+            records = (
+                (merged_plover_record(m) for m in iter_merged(store, flt))
+                if args.merged
+                else (plover_record(s) for s in iter_events(store, flt))
+            )
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.DictWriter(out, fieldnames=FLAT_COLUMNS)
+            writer.writeheader()
+            if args.merged:
+                for m in iter_merged(store, flt):
+                    writer.writerow(flat_row(m.representative, m))
+            else:
+                for s in iter_events(store, flt):
+                    writer.writerow(flat_row(s))
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from dotterel.store.db import Store
+    from dotterel.store.query import stats
+
+    with Store.open(args.db, readonly=True) as store:
+        st = stats(store, _filter(args), top=args.top)
+    if args.json:
+        print(json.dumps(asdict(st), indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=sys.stdout, width=max(100, Console().width))
+    console.print(
+        f"articles: {st.articles_coded} coded, {st.articles_duplicate} duplicates, {st.articles_rejected} rejected"
+        f" (+{st.inputs_rejected} unreadable inputs); events: {st.events}; merged events: {st.merged_events}"
+    )
+    for title, rows in (
+        ("by event type", st.by_type),
+        ("by quad code", st.by_quad),
+        (f"by dyad (top {args.top})", st.by_dyad),
+        ("by month", st.by_month),
+    ):
+        table = Table(title=title, title_justify="left")
+        table.add_column(title.split()[1] if title != "by quad code" else "quad")
+        table.add_column("events", justify="right")
+        for c in rows:
+            table.add_row(c.label, str(c.n))
+        console.print(table)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from dotterel.store.db import Store
+    from dotterel.store.exporting import export
+
+    with Store.open(args.db, readonly=True) as store:
+        result = export(store, args.format, args.output, _filter(args), merged=args.merged, stream=sys.stdout)
+    where = "standard output" if args.output == "-" else args.output
+    print(f"dotterel: exported {result.rows} rows ({args.format}) to {where}", file=sys.stderr)
+    if result.left_out:
+        print(
+            f"dotterel: left out {result.left_out} merged events without a date (a GDELT row needs the event date)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    from dotterel.store.db import Store
+
+    with Store.open(args.db) as store:
+        n = store.rebuild_merges()
+    print(f"dotterel: {n} merged events", file=sys.stderr)
+    return 0
+
+
+class _open_output:
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._handle: TextIO | None = None
+
+    def __enter__(self) -> TextIO:
+        if self.path is None or self.path == "-":
+            return sys.stdout
+        try:
+            self._handle = open(self.path, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise DotterelError(f"{self.path}: cannot write output ({exc.strerror or exc})") from exc
+        return self._handle
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+def _side(pairs) -> str:  # type: ignore[no-untyped-def]
+    return ", ".join(f"{e.code or '?'}/{e.sector or '-'}" for _, e in pairs) or "-"
+
+
+def _evidence(text: str, width: int = 90) -> str:
+    return text[:width] + ("…" if len(text) > width else "")
+
+
+def _cells(*values: str):  # type: ignore[no-untyped-def]
+    """Table cells as plain text (no rich markup: evidence may hold square brackets)."""
+    from rich.text import Text
+
+    return [Text(v) for v in values]
+
+
+def _console(out: TextIO):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(file=out, width=max(140, Console().width if out is sys.stdout else 180))
+
+
+_NARROW = {"date", "event", "cameo", "conf", "reports", "id", "mentions", "sources", "articles"}
+
+
+def _table(title: str, columns: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for col in columns:
+        if col == "evidence":
+            table.add_column(col, overflow="fold", ratio=1, min_width=40)
+        else:
+            table.add_column(col, overflow="fold", no_wrap=col in _NARROW)
+    return table
+
+
+def _events_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    several = len({s.event.article_id for s in rows}) > 1
+    columns = ("date", "event", "cameo", "actor", "recipient", "place", "conf", "reports")
+    table = _table(f"{len(rows)} events", (*columns, *(("article",) if several else ()), "evidence"))
+    for s in rows:
+        e = s.event
+        date = e.date.iso() + ("*" if e.date.inherited else "") if e.date else "-"
+        cells = [
+            date,
+            e.event + (" (hedged)" if e.modality.hedged else ""),
+            e.cameo or "-",
+            _side(e.actor),
+            _side(e.recipient),
+            e.location.resolved_place if e.location else "-",
+            f"{e.confidence:.2f}",
+            str(s.merge.num_articles) if s.merge else "1",
+        ]
+        if several:
+            cells.append(e.article_id)
+        cells.append(_evidence(e.event_text, 160))
+        table.add_row(*_cells(*cells))
+    console = _console(out)
+    console.print(table)
+    if rows:
+        console.print(
+            "* date inherited from the article's context; reports: articles reporting the (merged) event"
+        )
+
+
+def _merged_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    columns = ("id", "date", "event", "cameo", "actor", "recipient", "place", "mentions", "sources", "articles")
+    table = _table(f"{len(rows)} merged events", (*columns, "evidence"))
+    for m in rows:
+        e = m.representative.event
+        table.add_row(
+            *_cells(
+                str(m.id),
+                e.date.iso() if e.date else "-",
+                e.event,
+                e.cameo or "-",
+                _side(e.actor),
+                _side(e.recipient),
+                e.location.resolved_place if e.location else "-",
+                str(m.num_mentions),
+                str(m.num_sources),
+                str(m.num_articles),
+                "\n".join(f"[{s.article_id}] {_evidence(s.event_text, 100)}" for s in m.sources),
+            )
+        )
+    _console(out).print(table)
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "ingest": _cmd_ingest,
+    "events": _cmd_events,
+    "stats": _cmd_stats,
+    "export": _cmd_export,
+    "merge": _cmd_merge,
+}

@@ -97,11 +97,21 @@ class Store:
             raise StoreError(f"{path}: no such store (create one with `dotterel ingest ... --db {path}`)")
         if path.exists() and path.stat().st_size > 0 and not _looks_like_sqlite(path):
             raise StoreError(f"{path}: not a dotterel store: the file is not an SQLite database")
+        if not readonly:
+            return cls._connect(path, str(path), readonly=False)
+        uri = path.resolve().as_uri()
         try:
-            if readonly:
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-            else:
-                conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            return cls._connect(path, f"{uri}?mode=ro", readonly=True)
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, sqlite3.Error):
+                raise
+        # a WAL store in a folder we cannot write: readable only as an immutable file (no writer can exist)
+        return cls._connect(path, f"{uri}?immutable=1", readonly=True)
+
+    @classmethod
+    def _connect(cls, path: Path, target: str, *, readonly: bool) -> Store:
+        try:
+            conn = sqlite3.connect(target, uri=readonly, isolation_level=None, timeout=30)
         except sqlite3.Error as exc:
             raise StoreError(describe_sqlite_error(path, "opening", exc)) from exc
         store = cls(conn, path, readonly=readonly)
@@ -121,9 +131,13 @@ class Store:
         conn.execute("PRAGMA busy_timeout = 30000")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "schema_migrations" not in tables:
-            raise StoreError(f"{self.path}: an SQLite database, but not a dotterel store (no schema_migrations table)")
+            raise StoreError(
+                f"{self.path}: an SQLite database, but not a dotterel store (no schema_migrations table)"
+            )
         if self.readonly:
-            applied = self.migrations() if tables else []
+            if not tables:
+                raise StoreError(f"{self.path}: an empty database, not a dotterel store yet")
+            applied = self.migrations()
             known = [m.name for m in MIGRATIONS]
             if applied != known[: len(applied)]:
                 raise StoreError(f"{self.path}: made by another dotterel version (migrations {applied})")
@@ -143,7 +157,9 @@ class Store:
 
     def _migrate(self) -> None:
         conn = self._conn
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
         applied = self.migrations()
         known = [m.name for m in MIGRATIONS]
         if applied != known[: len(applied)]:
@@ -239,7 +255,12 @@ class Store:
             touched = self._clear_article(article.id)
             versions_id = self._versions_id(versions)
             self._upsert_article(
-                article, digest=digest, status="coded", text=article.text, now=now, n_events=len(events),
+                article,
+                digest=digest,
+                status="coded",
+                text=article.text,
+                now=now,
+                n_events=len(events),
                 versions_id=versions_id,
             )
             lead_end = _first_paragraph_end(article.text)
@@ -252,7 +273,9 @@ class Store:
                         (article.id, info.sentence, info.start, info.end, event.event_text),
                     ).lastrowid
                 sentence_id = sentence_ids[info.sentence]
-                rowid = self._insert_event(event, sentence_id, versions_id, is_root=info.start < lead_end)
+                rowid = self._insert_event(
+                    article.id, event, sentence_id, versions_id, is_root=info.start < lead_end
+                )
                 touched.add(
                     merge.assign(
                         conn,
@@ -271,7 +294,9 @@ class Store:
         digest = digest or content_hash(article.text if isinstance(article.text, str) else "")
         with self._write(f"recording rejected article {article.id!r}") as conn:
             merge.refresh(conn, self._clear_article(article.id))
-            self._upsert_article(article, digest=digest, status="rejected", text=None, now=utc_now(), reason=reason)
+            self._upsert_article(
+                article, digest=digest, status="rejected", text=None, now=utc_now(), reason=reason
+            )
 
     def save_duplicate(self, article: Article, duplicate_of: str, *, digest: str | None = None) -> None:
         """Record an article whose text the store already has under another id (no events of its own)."""
@@ -279,7 +304,12 @@ class Store:
         with self._write(f"recording duplicate article {article.id!r}") as conn:
             merge.refresh(conn, self._clear_article(article.id))
             self._upsert_article(
-                article, digest=digest, status="duplicate", text=None, now=utc_now(), duplicate_of=duplicate_of,
+                article,
+                digest=digest,
+                status="duplicate",
+                text=None,
+                now=utc_now(),
+                duplicate_of=duplicate_of,
                 reason=f"same text as article {duplicate_of!r}",
             )
 
@@ -309,7 +339,12 @@ class Store:
                 facts = merge.stored_facts(conn, row[:7])
                 touched.add(
                     merge.assign(
-                        conn, rowid=row[0], facts=facts, article_id=row[7], sentence_id=row[8], now=now,
+                        conn,
+                        rowid=row[0],
+                        facts=facts,
+                        article_id=row[7],
+                        sentence_id=row[8],
+                        now=now,
                         search=merge_events,
                     )
                 )
@@ -380,7 +415,9 @@ class Store:
             ),
         )
 
-    def _insert_event(self, event: Event, sentence_id: int, versions_id: int | None, *, is_root: bool) -> int:
+    def _insert_event(
+        self, article_id: str, event: Event, sentence_id: int, versions_id: int | None, *, is_root: bool
+    ) -> int:
         conn = self._conn
         date, loc, mod = event.date, event.location, event.modality
         rowid = conn.execute(
@@ -392,7 +429,7 @@ class Store:
             "VALUES (" + ", ".join("?" * 40) + ")",
             (
                 event.id,
-                event.article_id,
+                article_id,
                 sentence_id,
                 event.event,
                 json.dumps(list(event.mode)),
@@ -400,8 +437,8 @@ class Store:
                 event.cameo,
                 event.quad_code,
                 event.goldstein,
-                "|".join(e.code or merge.UNKNOWN for _, e in event.actor),
-                "|".join(e.code or merge.UNKNOWN for _, e in event.recipient),
+                _codes(event.actor),
+                _codes(event.recipient),
                 date.iso() if date else None,
                 merge.first_day(date.date, date.precision).isoformat() if date else None,
                 date.precision if date else None,
@@ -452,6 +489,11 @@ class Store:
                     ),
                 )
         return rowid
+
+
+def _codes(side: tuple) -> str:  # type: ignore[type-arg]
+    """The distinct codes of one side, sorted, '|'-joined ('?' for an unknown code)."""
+    return "|".join(sorted({e.code or merge.UNKNOWN for _, e in side}))
 
 
 def _looks_like_sqlite(path: Path) -> bool:

@@ -80,6 +80,10 @@ class Facts:
         return f"{self.event}|{self.cameo_root}|{'neg' if self.negated else 'pos'}|{dyad}"
 
 
+def _codes_text(codes: frozenset[str]) -> str:
+    return ",".join(sorted(codes))
+
+
 def side_of(entities: Iterable[tuple[str | None, str | None, str | None, str]]) -> Side:
     """A Side from (code, sector, name, kind) tuples."""
     codes, sectors, names = set(), set(), set()
