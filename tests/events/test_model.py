@@ -68,10 +68,9 @@ def test_pair_gets_the_event_a_reader_would_give(classifier, text, actor, recipi
 
 
 @needs_model
-def test_swapping_the_marked_spans_changes_the_answer_only_through_the_markers(classifier):
+def test_police_arresting_protesters_is_coerce(classifier):
     text = "Police arrested dozens of protesters in Minsk on Sunday."
-    forward = classifier.predict_pairs([pair(text, "Police", "dozens of protesters")])[0]
-    assert best(forward) == "COERCE"
+    assert best(classifier.predict_pairs([pair(text, "Police", "dozens of protesters")])[0]) == "COERCE"
 
 
 @needs_model

@@ -400,27 +400,7 @@ class FrameExtractor:
                     if recip:
                         break
         elif obj is not None:
-            for holder in (obj, tok):
-                for prep in (
-                    c
-                    for c in holder.children
-                    if c.dep_ == "prep" and c.lower_ in NOUN_RECIPIENT_PREPS and c.lower_ not in ("of",)
-                ):
-                    recip = [c for c in prep.children if c.dep_ == "pobj"]
-                    if recip:
-                        break
-                if recip:
-                    break
-            if not recip and self.actors.resolve(obj) and not self._own_theme([obj], actor):
-                # "summoned the Chinese ambassador"
-                recip = [obj]
-            if not recip:  # "challenging your decision": whose decision
-                mine = {e.code for m in self._mentions([self.subject_of(tok)]) for e in m.entities} - {None}
-                recip = [
-                    c
-                    for c in obj.children
-                    if c.dep_ == "poss" and not {e.code for m in self.actors.resolve(c) for e in m.entities} & mine
-                ]
+            recip = self._object_entry_recipient(tok, obj, actor)
         else:
             recip = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
             if recip and self._own_theme(recip, actor):
@@ -438,6 +418,37 @@ class FrameExtractor:
                     if recip:
                         break
         return actor, recip
+
+    def _object_entry_recipient(self, tok, obj, actor) -> list:  # type: ignore[no-untyped-def]
+        """Recipient of a light-verb phrase ("lodged a complaint with X", "threatened X with a strike")."""
+        own = self._own_theme([obj], actor)
+        # "threatened South Korea with a nuclear strike": a direct object that is an actor
+        direct = [
+            c for c in tok.children if c.dep_ in ("dobj", "dative") and c.i != obj.i and self.actors.resolve(c)
+        ]
+        if direct:
+            return direct
+        preps = [p for p in NOUN_RECIPIENT_PREPS if p != "of"] + (["from"] if own else [])
+        for holder in (obj, tok):
+            for prep in (c for c in holder.children if c.dep_ == "prep" and c.lower_ in preps):
+                found = [c for c in prep.children if c.dep_ == "pobj" and c.i != obj.i]
+                if found and (
+                    self._mentions(found, recipient=True) or any(self._is_meeting_noun(t) for t in found)
+                ):
+                    return found  # a meeting noun: its other side is found later ("satisfaction with the talks")
+        if own:
+            return []
+        if self.actors.resolve(obj):  # "summoned the Chinese ambassador"
+            return [obj]
+        mine = {e.code for m in self._mentions([self.subject_of(tok)]) for e in m.entities} - {None}
+        whose = [  # "challenging your decision": whose decision
+            c
+            for c in obj.children
+            if c.dep_ == "poss" and not {e.code for m in self.actors.resolve(c) for e in m.entities} & mine
+        ]
+        if whose or any(c.dep_ == "poss" for c in obj.children):
+            return whose  # "reiterated Iran's commitment": the actor's own, no recipient
+        return [obj]  # "rejected a Ukrainian proposal": the recipient is read off the object
 
     def _own_theme(self, objs, actor) -> bool:  # type: ignore[no-untyped-def]
         """The object belongs to the actor: "its troops", "their ambassador"."""
