@@ -162,7 +162,9 @@ class Coder:
                 own_place = ctx.own_place(doc[frame.trigger])
                 place = discourse.place_for(own_place)
                 places[frame.trigger] = (own_place, place)
-                filled.append(_fill_unknown(frame, own_place.country_code if own_place else None, focus))
+                frame = _fill_unknown(frame, own_place.country_code if own_place else None, focus)
+                if not any(m.rule == "implicit-target" and m.entities[0].code is None for m in frame.recipients):
+                    filled.append(frame)  # a target with neither name nor place is no dyad
             for frame in _one_per_dyad(_split(filled)):
                 tok = doc[frame.trigger]
                 own_place, place = places[frame.trigger]
@@ -349,7 +351,7 @@ def _fill_unknown(f: Frame, place_code: str | None, focus: str | None) -> Frame:
         for m in mentions:
             person = any(e.kind == "person" for e in m.entities) or m.kind in ("pronoun", "name")
             partner = state_side(other) if f.event in ("COERCE", "PROTEST") else None
-            if m.rule == "implicit-agent":
+            if m.rule in ("implicit-agent", "implicit-target"):
                 code = place_code
             elif m.rule.startswith("implicit"):
                 code = None

@@ -20,6 +20,7 @@ SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 SPEECH_LINKS = ("ccomp", "parataxis", "xcomp")
 # Events whose agent may go unnamed ("was arrested", "were killed", "is accused of").
 IMPLICIT_OK = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "ACCUSE"}
+PLACE_TARGETED = {"ASSAULT", "COERCE"}
 TRAVEL = {"travel", "go", "fly", "arrive", "head", "journey", "visit"}
 CLAUSES = ("ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis")
 RECIPIENT_PREPS = ("with", "against", "on", "at", "to", "toward", "towards", "upon")
@@ -212,6 +213,10 @@ class FrameExtractor:
             and entry.event in IMPLICIT_OK
         ):
             actors = (self._implicit(tok, "implicit-agent"),)  # "is being held", "was accused"
+        if actors and not recipients and recip_toks and entry.event in PLACE_TARGETED:
+            # "shelled Kurdish positions in northern Syria": a target that is not an actor belongs to the
+            # country where the event happens (filled in with the place, dropped without one)
+            recipients = (self._implicit(tok, "implicit-target"),)
         if actors and not recipients and entry.event == "REJECT" and entry.objects:
             recipients = (self._implicit(tok, "implicit-accuser"),)  # "denied the charges"
         if (
