@@ -114,3 +114,42 @@ def test_penta_class_comes_from_the_cameo_root_before_the_type():
     assert penta_class({"cameo": None, "event": ["REQUEST"]}) == 3
     assert penta_class(None) == 0
     assert score_penta([0, 4], [{"id": "0", "event": []}, {"id": "1", "cameo": "190"}]).accuracy() == 1.0
+
+
+def test_dyads_match_country_level_codes_and_cameo_roots():
+    from dotterel.evaluation import score_dyads
+
+    gold = [
+        {
+            "id": "a",
+            "expected_events": [
+                {"source_actor_code": "IRNGOV", "target_actor_code": "IGOUNO", "cameo_code": "112"},
+                {"source_actor_code": "---", "target_actor_code": "IRQ", "cameo_code": "190"},
+            ],
+        }
+    ]
+    preds = [
+        {
+            "article_id": "a",
+            "event": ["ACCUSE"],
+            "cameo": "111",
+            "actor": [{"code": "IRN"}],
+            "recipient": [{"code": "UNO"}],
+        },
+        {
+            "article_id": "a",
+            "event": ["ASSAULT"],
+            "cameo": None,
+            "actor": [{"code": "SYR"}],
+            "recipient": [{"code": "IRQ"}],
+        },
+        {
+            "article_id": "a",
+            "event": ["CONSULT"],
+            "cameo": "040",
+            "actor": [{"code": "IRN"}],
+            "recipient": [{"code": "IRQ"}],
+        },
+    ]
+    res = score_dyads(gold, preds)
+    assert (res.tp, res.fp, res.fn) == (2, 1, 0)

@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score an article's predicted events against gold events "
         "(matching rules of shared/gold/README.md).",
     )
-    ev.add_argument("task", choices=["article", "plv", "penta"])
+    ev.add_argument("task", choices=["article", "plv", "penta", "dyads"])
     ev.add_argument("--gold", required=True, help="gold events (article: JSONL; plv, penta: TSV)")
     ev.add_argument("--text", help="the article text (task article)")
     ev.add_argument("--pred", required=True, help="predictions, JSON Lines")
@@ -238,6 +238,16 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.task in ("plv", "penta"):
         return _evaluate_labels(args)
+    if args.task == "dyads":
+        from dotterel.evaluation import score_dyads
+
+        result = score_dyads(load_gold(Path(args.gold)), load_predictions(Path(args.pred)))
+        print(
+            "dyads: "
+            + " ".join(f"{k}={v:.3f}" for k, v in result.figures().items())
+            + f" (tp={result.tp} fp={result.fp} fn={result.fn})"
+        )
+        return 0
     if not args.text:
         raise DotterelError("evaluate article needs --text ARTICLE.txt")
     text = Path(args.text).read_text(encoding="utf-8")

@@ -340,3 +340,84 @@ def score_penta(labels: list[int], pred: list[dict[str, Any]]) -> LabelScore:
     by_id = _by_id(pred)
     got = [str(penta_class(by_id.get(str(i)))) for i in range(len(labels))]
     return LabelScore(gold=[str(x) for x in labels], pred=got)
+
+
+# ---- dyads --------------------------------------------------------------------------------
+
+# CAMEO roots each PLOVER type can stand for, when a prediction has no CAMEO code.
+ROOTS_OF_TYPE = {
+    "AGREE": {"03"},
+    "CONSULT": {"04"},
+    "SUPPORT": {"05"},
+    "CONCEDE": {"08"},
+    "COOPERATE": {"06"},
+    "AID": {"07"},
+    "RETREAT": {"08"},
+    "REQUEST": {"10", "02"},
+    "ACCUSE": {"09", "11"},
+    "REJECT": {"12"},
+    "THREATEN": {"13"},
+    "PROTEST": {"14"},
+    "SANCTION": {"16"},
+    "MOBILIZE": {"15"},
+    "COERCE": {"17"},
+    "ASSAULT": {"18", "19", "20"},
+}
+
+
+def cameo_country(code: str | None) -> str:
+    """The country-level part of a CAMEO actor code ("IRNGOV" -> "IRN", "IGOUNO" -> "UNO", "---" -> "*")."""
+    code = (code or "").upper()
+    if code.startswith("---"):
+        return "*"
+    if code.startswith("IGO"):
+        return code[3:6] if code[3:6] in ("EUR", "UNO") else "IGO"
+    return code[:3]
+
+
+@dataclass(slots=True)
+class DyadScore:
+    tp: int
+    fp: int
+    fn: int
+
+    def figures(self) -> dict[str, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def score_dyads(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> DyadScore:
+    """(source country, target country, CAMEO root) triples per record, matched one to one."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for p in pred:
+        by_article.setdefault(str(p.get("article_id") or p.get("id", "")).split("#")[0], []).append(p)
+    tp = fp = fn = 0
+    for record in gold:
+        have = []
+        for p in by_article.get(str(record["id"]), []):
+            roots = (
+                {str(p["cameo"])[:2]}
+                if p.get("cameo")
+                else set().union(*(ROOTS_OF_TYPE.get(str(t).upper(), set()) for t in _list(p.get("event"))))
+            )
+            have.append((_codes(p.get("actor")), _codes(p.get("recipient")), roots))
+        used: set[int] = set()
+        for e in record.get("expected_events") or []:
+            s, t = cameo_country(e["source_actor_code"]), cameo_country(e["target_actor_code"])
+            root = str(e["cameo_code"])[:2]
+            hit = next(
+                (
+                    i
+                    for i, (a, b, roots) in enumerate(have)
+                    if i not in used and root in roots and (s == "*" or s in a) and (t == "*" or t in b)
+                ),
+                None,
+            )
+            if hit is None:
+                fn += 1
+            else:
+                used.add(hit)
+                tp += 1
+        fp += len(have) - len(used)
+    return DyadScore(tp=tp, fp=fp, fn=fn)
