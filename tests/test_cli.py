@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from dotterel.ontology import PLOVER_TYPES
+
 from .conftest import DATA, ROOT
 
 REQUIRED = {
@@ -25,24 +27,7 @@ REQUIRED = {
     "text_info",
     "confidence",
 }
-PLOVER = {
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-}
+PLOVER = set(PLOVER_TYPES)
 
 
 def run(*args, stdin=None):
