@@ -58,6 +58,22 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--text", help="the article text (task article)")
     ev.add_argument("--pred", required=True, help="predictions, JSON Lines")
     ev.add_argument("--verbose", action="store_true", help="matches, misses and false positives / confusions")
+    tr = sub.add_parser(
+        "train",
+        help="train the learned event classifier (needs the [train] extra)",
+        description="Train, export and quantize the event classifier (pip install -e .[train]).",
+    )
+    tr.add_argument("--data", required=True, help="directory with dev/ and synthetic/ (like ../shared/data)")
+    tr.add_argument("--output", required=True, help="directory for classifier.onnx, tokenizer, labels, manifest")
+    tr.add_argument("--seed", type=int, default=13)
+    tr.add_argument("--epochs", type=int, help="training epochs (default: the tuned number)")
+    tr.add_argument(
+        "--synthetic",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also train on the synthetic stories (default: the tuned choice)",
+    )
+
     from dotterel.store.commands import register as register_store
 
     register_store(sub)
@@ -283,6 +299,19 @@ def _evaluate_labels(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train(args: argparse.Namespace) -> int:
+    from dotterel.train import train
+
+    options: dict = {"seed": args.seed}
+    if args.epochs is not None:
+        options["epochs"] = args.epochs
+    if args.synthetic is not None:
+        options["use_synthetic"] = args.synthetic
+    manifest = train(Path(args.data), Path(args.output), **options)
+    print(json.dumps(manifest.get("validation", {}), indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -293,7 +322,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     from dotterel.store.commands import HANDLERS as STORE_HANDLERS
 
-    handlers = {"code": _cmd_code, "classify": _cmd_classify, "evaluate": _cmd_evaluate, **STORE_HANDLERS}
+    handlers = {
+        "code": _cmd_code,
+        "classify": _cmd_classify,
+        "evaluate": _cmd_evaluate,
+        "train": _cmd_train,
+        **STORE_HANDLERS,
+    }
     try:
         return handlers[args.command](args)
     except DotterelError as exc:
