@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_CHARS = 1_000_000
 BASE_CONFIDENCE = {3: 0.8, 2: 0.7, 1: 0.55}
-OVERRIDE = 0.9  # the classifier replaces a weak lexicon type only when at least this sure
+OVERRIDE = 0.9  # the classifier replaces a noun-triggered type only when at least this sure
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,8 +179,8 @@ class Coder:
     def _review(self, doc, sents, found: list[list[Frame]]) -> list[list[Frame]]:  # type: ignore[no-untyped-def]
         """The learned classifier reads each lexicon frame's sentence with its actor and recipient marked.
 
-        It confirms the lexicon's type (raising the confidence), or, when it is sure and the lexicon
-        entry is a weak one (an event noun or a bare verb), replaces it. It never adds events and never
+        It confirms the lexicon's type (raising the confidence), or, when it is sure and the trigger is
+        an event noun (the lexicon's weakest evidence), replaces it. It never adds events and never
         touches modality: a hedged claim stays hedged.
         """
         jobs: list[tuple[int, int]] = []
@@ -215,7 +215,7 @@ class Coder:
             top, p_top = max(((k, v) for k, v in p.items() if k != "NONE"), key=lambda kv: kv[1])
             if top == label:
                 out[s_i][f_i] = replace(f, model_prob=p_top, rule=f"{f.rule}+classifier")
-            elif p_top >= OVERRIDE and p.get(label, 0.0) < 0.05 and (f.priority == 2 or f.weak):
+            elif p_top >= OVERRIDE and p.get(label, 0.0) < 0.05 and f.priority == 2:
                 event = "RETREAT" if top == "YIELD" else top
                 out[s_i][f_i] = replace(
                     f, event=event, mode=None, cameo=None, model_prob=p_top, rule=f"classifier(over {f.rule})"

@@ -66,7 +66,6 @@ class Frame:
     lexicon_key: str
     actor_tokens: tuple[int, ...] = ()
     recipient_tokens: tuple[int, ...] = ()
-    weak: bool = False  # a bare verb entry with no object or particle: the classifier may overrule it
     model_prob: float | None = None
 
 
@@ -254,7 +253,6 @@ class FrameExtractor:
             rule=f"lexicon:{entry.key}",
             priority=priority,
             lexicon_key=entry.key,
-            weak=entry.specificity == 0,
             actor_tokens=_span_of(actor_toks),
             recipient_tokens=_span_of(recip_toks),
         )

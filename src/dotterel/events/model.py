@@ -168,7 +168,7 @@ class EventClassifier:
             session = ort.InferenceSession(
                 str(directory / MODEL_FILE), sess_options=options, providers=["CPUExecutionProvider"]
             )
-        except (OSError, ValueError, KeyError, RuntimeError, Exception) as e:
+        except Exception as e:  # onnxruntime and tokenizers raise their own error types
             raise ModelError(f"event classifier in {directory} cannot be loaded: {e}") from e
         log.debug("event classifier loaded from %s", directory)
         return cls(
