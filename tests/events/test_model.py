@@ -60,7 +60,12 @@ def best(probs: dict[str, float]) -> str:
             "the government",
             "ACCUSE",
         ),
-        ("Colombia and Ecuador signed a border security accord on Friday.", "Colombia", "Ecuador", "AGREE"),
+        (
+            "Colombia agreed to resume peace talks with the ELN guerrillas.",
+            "Colombia",
+            "the ELN guerrillas",
+            "AGREE",
+        ),
     ],
 )
 def test_pair_gets_the_event_a_reader_would_give(classifier, text, actor, recipient, expected):
@@ -71,6 +76,18 @@ def test_pair_gets_the_event_a_reader_would_give(classifier, text, actor, recipi
 def test_police_arresting_protesters_is_coerce(classifier):
     text = "Police arrested dozens of protesters in Minsk on Sunday."
     assert best(classifier.predict_pairs([pair(text, "Police", "dozens of protesters")])[0]) == "COERCE"
+
+
+@needs_model
+def test_the_marked_pair_decides_the_event_in_a_sentence_with_two(classifier):
+    text = (
+        "Police fired tear gas at protesters who had blocked the highway, and the protesters denounced the police."
+    )
+    police, protesters = classifier.predict_pairs(
+        [pair(text, "Police", "protesters"), pair(text, "the protesters", "the police")]
+    )
+    assert best(police) == "ASSAULT"
+    assert best(protesters) == "PROTEST"
 
 
 @needs_model

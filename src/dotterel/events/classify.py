@@ -90,6 +90,8 @@ def _with_model(coder, items: list[Item], lexical: list[Answer]) -> list[Answer]
     for i, classes, p in zip(single, penta, sentence_types, strict=True):
         cls = max(range(len(classes)), key=lambda k: classes[k])
         lex = lexical[i]
+        if lex.rule == "no-trigger-no-actor":
+            continue
         if cls == 0:
             out[i] = Answer(
                 id=items[i].id,
@@ -138,7 +140,12 @@ def _classify_doc(coder, item: Item, doc) -> Answer:  # type: ignore[no-untyped-
         best = max(frames, key=lambda f: _score(f, doc, a_span, r_span))
         score = _score(best, doc, a_span, r_span)
     if best is None:
-        return Answer(id=item.id, event=None, cameo="010", confidence=0.3, rule="no-trigger")
+        # no trigger and no one who could act: a plain statement, whatever a classifier would guess
+        anyone = any(m.entities for m in actors.mentions()) or any(
+            e.label_ in ("PERSON", "ORG", "NORP") for e in doc.ents
+        )
+        rule = "no-trigger" if anyone else "no-trigger-no-actor"
+        return Answer(id=item.id, event=None, cameo="010", confidence=0.3, rule=rule)
     cameo = best.cameo or coder.ontology.types[best.event].cameo_default
     matched = score[0]
     confidence = 0.5 + 0.1 * matched + 0.1 * (best.priority == 3)
