@@ -162,7 +162,12 @@ class Coder:
                 own_place = ctx.own_place(doc[frame.trigger])
                 place = discourse.place_for(own_place)
                 places[frame.trigger] = (own_place, place)
-                frame = _fill_unknown(frame, own_place.country_code if own_place else None, focus)
+                frame = _fill_unknown(
+                    frame,
+                    own_place.country_code if own_place else None,
+                    focus,
+                    scene=place.country_code if place else None,
+                )
                 if not any(m.rule == "implicit-target" and m.entities[0].code is None for m in frame.recipients):
                     filled.append(frame)  # a target with neither name nor place is no dyad
             for frame in _one_per_dyad(_split(filled)):
@@ -329,14 +334,15 @@ def _entities(mentions: tuple[Mention, ...]) -> tuple[tuple[Mention | None, Enti
 STATE_SECTORS = {"GOV", "COP", "JUD", "MIL", "LEG", "SPY"}
 
 
-def _fill_unknown(f: Frame, place_code: str | None, focus: str | None) -> Frame:
+def _fill_unknown(f: Frame, place_code: str | None, focus: str | None, scene: str | None = None) -> Frame:
     """Actors the text gives no country take one from the event: its own place, the state that acts
     on them, else the article's focus country.
 
     "Police detained dozens of demonstrators" in Tbilisi are Georgian; "Kenyan police arrested three
     men" arrested Kenyans; "his parents" in a story about Britain are British. A person without a
     stated nationality takes the focus country, not the place they happen to be in. An unnamed agent
-    ("is being held in a Kurdish prison") takes only the place's country; an unnamed accuser none.
+    ("is being held in a Kurdish prison") takes only the place's country, its own or the scene's
+    ("The reporter was arrested", in a story set in Moscow); an unnamed accuser none.
     """
 
     def known(mentions: tuple[Mention, ...]) -> set[str]:
@@ -351,7 +357,9 @@ def _fill_unknown(f: Frame, place_code: str | None, focus: str | None) -> Frame:
         for m in mentions:
             person = any(e.kind == "person" for e in m.entities) or m.kind in ("pronoun", "name")
             partner = state_side(other) if f.event in ("COERCE", "PROTEST") else None
-            if m.rule in ("implicit-agent", "implicit-target"):
+            if m.rule == "implicit-agent":
+                code = place_code or scene
+            elif m.rule == "implicit-target":
                 code = place_code
             elif m.rule.startswith("implicit"):
                 code = None
