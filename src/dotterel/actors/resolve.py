@@ -184,6 +184,8 @@ class ArticleActors:
         self.kb = kb
         self.when = when
         self.speech = speech
+        self._sents = list(doc.sents)
+        self._sent_starts = [sent.start for sent in self._sents]
         self.names: dict[int, NameMatch] = {}
         self._cache: dict[int, tuple[Mention, ...]] = {}
         self._mentions: list[Mention] = []
@@ -367,10 +369,8 @@ class ArticleActors:
         return m
 
     def _sentence_index(self, i: int) -> int:
-        sents = getattr(self, "_sent_starts", None)
-        if sents is None:
-            sents = [s.start for s in self.doc.sents]
-            self._sent_starts = sents
+        """Index of the sentence holding token `i` (binary search over sentence starts)."""
+        sents = self._sent_starts
         lo, hi = 0, len(sents) - 1
         while lo < hi:
             mid = (lo + hi + 1) // 2
@@ -780,11 +780,7 @@ class ArticleActors:
         return out
 
     def _sentences(self) -> list:  # type: ignore[no-untyped-def]
-        sents = getattr(self, "_sents", None)
-        if sents is None:
-            sents = list(self.doc.sents)
-            self._sents = sents
-        return sents
+        return self._sents
 
     def _speaker(self, tok):  # type: ignore[no-untyped-def]
         """ "We" in a quote is whoever says it."""
