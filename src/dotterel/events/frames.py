@@ -21,6 +21,7 @@ SPEECH_LINKS = ("ccomp", "parataxis", "xcomp")
 # Events whose agent may go unnamed ("was arrested", "were killed", "is accused of").
 IMPLICIT_OK = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "ACCUSE"}
 PLACE_TARGETED = {"ASSAULT", "COERCE"}
+IMPLICIT_SECTOR = {("COERCE", "arrest"): "COP", ("COERCE", "deport"): "COP", ("SANCTION", "convict"): "JUD"}
 TRAVEL = {"travel", "go", "fly", "arrive", "head", "journey", "visit"}
 CLAUSES = ("ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis")
 RECIPIENT_PREPS = ("with", "against", "on", "at", "to", "toward", "towards", "upon")
@@ -211,7 +212,9 @@ class FrameExtractor:
             and self.is_passive(tok)
             and entry.event in IMPLICIT_OK
         ):
-            actors = (self._implicit(tok, "implicit-agent"),)  # "is being held", "was accused"
+            actors = (
+                self._implicit(tok, "implicit-agent", IMPLICIT_SECTOR.get((entry.event, entry.mode))),
+            )  # "is being held", "was accused"
         if actors and not recipients and recip_toks and entry.event in PLACE_TARGETED:
             # "shelled Kurdish positions in northern Syria": a target that is not an actor belongs to the
             # country where the event happens (filled in with the place, dropped without one)
@@ -257,8 +260,9 @@ class FrameExtractor:
             recipient_tokens=_span_of(recip_toks),
         )
 
-    def _implicit(self, tok, rule: str) -> Mention:  # type: ignore[no-untyped-def]
-        """A participant the text implies but does not name; its code is unknown."""
+    def _implicit(self, tok, rule: str, sector: str | None = None) -> Mention:  # type: ignore[no-untyped-def]
+        """A participant the text implies but does not name; its code is unknown, its sector may be
+        implied by the act ("was arrested": police; "was convicted": a court)."""
         return Mention(
             index=-1,
             text="",
@@ -268,7 +272,7 @@ class FrameExtractor:
             char_end=tok.idx,
             head=tok.i,
             sentence=-1,
-            entities=(Entity(code=None, sector=None, name=None, kind="generic"),),
+            entities=(Entity(code=None, sector=sector, name=None, kind="generic"),),
             kind="description",
             rule=rule,
         )
