@@ -326,7 +326,7 @@ class FrameExtractor:
 
     @staticmethod
     def _both_sides(tok) -> bool:  # type: ignore[no-untyped-def]
-        return tok.lemma_.lower() in ("side", "party") and any(
+        return tok.lemma_.lower() in ("side", "party", "country", "nation", "government", "leader") and any(
             c.lower_ in ("both", "two") for c in tok.children if c.dep_ in ("det", "nummod", "predet")
         )
 
