@@ -83,3 +83,8 @@ def test_both_sides_refers_to_the_parties_just_named(coder):
 def test_event_noun_subject_lends_its_actor(coder):
     dyads = _dyads(code_text(coder, "Israeli air strikes killed at least 20 people in the Gaza Strip on Tuesday."))
     assert ("ASSAULT", ("ISR",), ("PSE",)) in dyads
+
+
+def test_both_countries_refers_to_the_two_just_named(coder):
+    dyads = _dyads(code_text(coder, "Iran and Iraq held talks in Baghdad. Both countries agreed to expand trade."))
+    assert ("AGREE", ("IRN",), ("IRQ",)) in dyads
