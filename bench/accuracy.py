@@ -24,12 +24,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+def classified(coder, items) -> tuple[list[dict], float]:  # type: ignore[no-untyped-def]
+    """`dotterel classify` answers as prediction records, and the seconds it took."""
+    from dotterel.events.classify import classify
+
+    t0 = time.perf_counter()
+    answers = [a for a in classify(coder, items) if not isinstance(a, Exception)]
+    took = time.perf_counter() - t0
+    return [{"id": a.id, "event": [a.event] if a.event else [], "cameo": a.cameo} for a in answers], took
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--output", help="also write the table to this file")
     args = ap.parse_args()
     from dotterel.evaluation import score_article, score_penta, score_plv
-    from dotterel.events.classify import Item, classify
+    from dotterel.events.classify import Item
     from dotterel.export.plover import to_plover
     from dotterel.pipeline import Coder
     from dotterel.records import Article
@@ -56,10 +66,7 @@ def main() -> int:
         with (dev / "plv_train.tsv").open(encoding="utf-8", errors="replace") as f:
             plv_rows = list(csv.DictReader(f, delimiter="\t"))
         items = [Item(id=r["uid"], text=r["sentence"], actor=r["source"], recipient=r["target"]) for r in plv_rows]
-        t0 = time.perf_counter()
-        answers = [a for a in classify(coder, items) if not isinstance(a, Exception)]
-        took = time.perf_counter() - t0
-        preds = [{"id": a.id, "event": [a.event] if a.event else [], "cameo": a.cameo} for a in answers]
+        preds, took = classified(coder, items)
         res = score_plv(plv_rows, preds)
         rows.append(
             f"| plv | plv_train ({len(items)} pairs) | accuracy={res.accuracy():.3f} "
@@ -72,14 +79,7 @@ def main() -> int:
                     text, label = line.rstrip("\r\n").rsplit("\t", 1)
                     texts.append(text)
                     labels.append(int(label))
-        t0 = time.perf_counter()
-        answers = [
-            a
-            for a in classify(coder, [Item(id=str(i), text=t) for i, t in enumerate(texts)])
-            if not isinstance(a, Exception)
-        ]
-        took = time.perf_counter() - t0
-        preds = [{"id": a.id, "event": [a.event] if a.event else [], "cameo": a.cameo} for a in answers]
+        preds, took = classified(coder, [Item(id=str(i), text=t) for i, t in enumerate(texts)])
         res = score_penta(labels, preds)
         rows.append(
             f"| penta | penta_train ({len(texts)} sentences) | accuracy={res.accuracy():.3f} "

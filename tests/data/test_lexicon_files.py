@@ -10,29 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from dotterel.ontology import PLOVER_TYPES as _TYPES
+
+PLOVER_TYPES = list(_TYPES)
+
 DATA = Path(__file__).resolve().parents[2] / "src/dotterel/data"
 EVENTS = DATA / "lexicon/events.tsv"
 CAMEO = DATA / "ontology/cameo.tsv"
 PLOVER = DATA / "ontology/plover.json"
 
-PLOVER_TYPES = [
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-]
 EVENT_COLUMNS = ["pos", "lemma", "particle", "object", "event", "mode", "cameo", "note"]
 CAMEO_COLUMNS = ["code", "label", "goldstein", "event", "mode", "context"]
 
