@@ -74,6 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="also train on the synthetic stories (default: the tuned choice)",
     )
 
+    te = sub.add_parser(
+        "train-events",
+        help="train the event detector and pair model on annotated articles",
+        description="Train the sentence event detector and the pair model on whole annotated articles "
+        "(NAME.txt, NAME.json, NAME.gold.jsonl), cross-validated by article. Never train on the "
+        "development articles that measure the coder.",
+    )
+    te.add_argument("--articles", action="append", required=True, metavar="DIR", help="annotated article folder")
+    te.add_argument("--labels", action="append", default=[], metavar="DIR", help="label folder (texts in --news)")
+    te.add_argument("--news", help="JSON Lines file with the texts of --labels articles")
+    te.add_argument("--output", required=True, help="folder for detector.npz, pairs.npz, events_manifest.json")
+
     from dotterel.store.commands import register as register_store
 
     register_store(sub)
@@ -312,6 +324,21 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train_events(args: argparse.Namespace) -> int:
+    from dotterel.ontology import Ontology
+    from dotterel.pipeline import Coder
+    from dotterel.train_events import load_examples, train, write
+
+    dirs = [Path(d) for d in args.articles]
+    labels = [Path(d) for d in args.labels]
+    examples = load_examples(dirs, labels, Path(args.news) if args.news else None)
+    coder = Coder.load(use_classifier=False, use_detector=False)
+    detector, pairs, report = train(coder, examples, sorted(Ontology.load().types))
+    write(Path(args.output), detector, pairs, report, [*dirs, *labels])
+    print(json.dumps({k: report[k] for k in ("articles", "operating", "cv_lexicon_only", "cv_with_detector")}))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -327,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         "classify": _cmd_classify,
         "evaluate": _cmd_evaluate,
         "train": _cmd_train,
+        "train-events": _cmd_train_events,
         **STORE_HANDLERS,
     }
     try:

@@ -197,10 +197,10 @@ def score_article(gold: list[dict[str, Any]], pred: list[dict[str, Any]], text: 
         if g.get("location"):
             n_placed += 1
             loc = p.get("event_loc") or {}
-            names = " ".join(str(loc.get(k) or "") for k in ("resolved_place", "extracted_place")).lower()
+            names = " ".join(str(loc.get(k) or "") for k in ("resolved_place", "extracted_place", "city")).lower()
             placed += (
                 str(loc.get("country_code") or "").upper() == g["location"]["country"]
-                and g["location"]["place"].lower() in names
+                and str(g["location"].get("place") or "").lower() in names
             )
     details = []
     for g_i, g in enumerate(gold):

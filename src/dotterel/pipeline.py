@@ -18,7 +18,9 @@ from dotterel.actors.resolve import ArticleActors
 from dotterel.context import ArticleContext, Discourse
 from dotterel.dates import DateResolver
 from dotterel.errors import InputError, ModelError
+from dotterel.events.candidates import Party, SentenceView, sentence_views
 from dotterel.events.cues import Cues
+from dotterel.events.detector import EventDetector, Found
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
 from dotterel.events.model import EventClassifier
@@ -56,9 +58,11 @@ class Coder:
         ontology: Ontology,  # type: ignore[no-untyped-def]
         gazetteer: Gazetteer,
         classifier: EventClassifier | None = None,
+        detector: EventDetector | None = None,
     ) -> None:
         self.nlp = nlp
         self.classifier = classifier
+        self.detector = detector
         self.kb = kb
         self.lexicon = lexicon
         self.cues = cues
@@ -79,23 +83,31 @@ class Coder:
         )
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL, *, use_classifier: bool = True) -> Coder:
-        """Load everything from package data. The learned classifier is used when it is installed."""
+    def load(cls, model: str = DEFAULT_MODEL, *, use_classifier: bool = True, use_detector: bool = True) -> Coder:
+        """Load everything from package data. The learned models are used when they are installed."""
         kb = KnowledgeBase.load()
+        ontology = Ontology.load()
         classifier = None
         if use_classifier:
             try:
                 classifier = EventClassifier.load()
             except ModelError as exc:
                 log.warning("coding with the lexicon only: %s", exc)
+        detector = None
+        if use_detector:
+            try:
+                detector = EventDetector.load(sorted(ontology.types))
+            except ModelError as exc:
+                log.warning("coding without the event detector: %s", exc)
         return cls(
             nlp=load_pipeline(model),
             kb=kb,
             lexicon=Lexicon.load(),
             cues=Cues.load(),
-            ontology=Ontology.load(),
+            ontology=ontology,
             gazetteer=Gazetteer.load(kb),
             classifier=classifier,
+            detector=detector,
         )
 
     # ---- public API ----------------------------------------------------------------------
@@ -117,6 +129,14 @@ class Coder:
                 pending = []
         if pending:
             yield from self._batch(pending)
+
+    def views_many(self, articles: Iterable[Article]) -> Iterator[list[SentenceView]]:
+        """Each article's sentences as the event models read them (for training)."""
+        arts = list(articles)
+        for article, doc in zip(arts, parse(self.nlp, (mask_dateline(a.text) for a in arts)), strict=True):
+            actors = ArticleActors(doc, self.kb, self.matcher, article.published, speech=self.cues.of("speech"))
+            extractor = FrameExtractor(doc, actors, self.lexicon, self.cues, keep_irrealis=True)
+            yield sentence_views(doc, actors, extractor)
 
     # ---- stages --------------------------------------------------------------------------
 
@@ -154,6 +174,11 @@ class Coder:
         found = [extractor.sentence_frames(sent, index) for index, sent in enumerate(sents)]
         if self.classifier is not None:
             found = self._review(doc, sents, found)
+        detected = None
+        if self.detector is not None:
+            loose = FrameExtractor(doc, actors, self.lexicon, self.cues, keep_irrealis=True)
+            views = sentence_views(doc, actors, loose)
+            detected = self.detector.sentence_types(views)
         for index, sent in enumerate(sents):
             discourse.enter(index)
             places = {}
@@ -179,6 +204,18 @@ class Coder:
                     )
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
                 events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
+            if detected is not None:
+                covered = {e.event for e in events if e.text_info.sentence == index}
+                for extra in self.detector.added(views[index], detected[index], covered):  # type: ignore[union-attr]
+                    frame = _detected_frame(extra)
+                    tok = doc[frame.trigger]
+                    place = discourse.place_for(ctx.own_place(tok))
+                    date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
+                    events.append(
+                        self._event(
+                            article, sent, index, frame, extractor, tok, date, place, len(events), extra.confidence
+                        )
+                    )
         return events
 
     def _review(self, doc, sents, found: list[list[Frame]]) -> list[list[Frame]]:  # type: ignore[no-untyped-def]
@@ -238,6 +275,7 @@ class Coder:
         date,
         place,
         n: int,
+        confidence: float | None = None,
     ) -> Event:
         words = [t for t in sent if not t.is_space]
         start, end = (
@@ -248,7 +286,8 @@ class Coder:
         modality = Modality(attributed_to=attributed, hedged=bool(hedges), cues=hedges)
         cameo = frame.cameo or self.ontology.types[frame.event].cameo_default
         mode = (frame.mode,) if frame.mode else ()
-        confidence = BASE_CONFIDENCE.get(frame.priority, 0.5)
+        if confidence is None:
+            confidence = BASE_CONFIDENCE.get(frame.priority, 0.5)
         if frame.model_prob is not None:
             confidence = max(confidence, 0.5 + 0.45 * frame.model_prob)
         if hedges:
@@ -374,6 +413,27 @@ def _fill_unknown(f: Frame, place_code: str | None, focus: str | None, scene: st
         return tuple(out)
 
     return replace(f, actors=fill(f.actors, f.recipients), recipients=fill(f.recipients, f.actors))
+
+
+def _detected_frame(found: Found) -> Frame:
+    """A detector event in the shape of a frame: only the chosen entities on each side."""
+    c = found.candidate
+
+    def side(party: Party | None) -> tuple[Mention, ...]:
+        return () if party is None else (replace(party.mention, entities=(party.entity,)),)
+
+    return Frame(
+        trigger=c.trigger,
+        event=c.event,
+        mode=None,
+        cameo=None,
+        actors=side(c.actor),
+        recipients=side(c.recipient),
+        sentence=c.sentence,
+        rule=f"detector(p={found.probability:.2f})+pairs(margin={found.margin:.2f})",
+        priority=0,
+        lexicon_key="",
+    )
 
 
 def _codes(mentions: tuple[Mention, ...]) -> frozenset[tuple[str | None, str | None]]:

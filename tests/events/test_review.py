@@ -15,27 +15,37 @@ HEDGED = "Some Iranian sources suggested that al-Sudani's visit might be linked 
 def lexicon_only():
     from dotterel.pipeline import Coder
 
-    return Coder.load(use_classifier=False)
+    return Coder.load(use_classifier=False, use_detector=False)
+
+
+@pytest.fixture(scope="module")
+def classifier_only():
+    from dotterel.pipeline import Coder
+
+    return Coder.load(use_detector=False)
 
 
 def test_every_event_says_what_decided_it(coder, seed_events):
     if coder.classifier is None:
         pytest.skip("the classifier is not installed in package data")
     assert any("classifier" in e.rule for e in seed_events)
-    assert all(e.rule.startswith(("lexicon:", "classifier", "statement:", "evaluation:")) for e in seed_events)
+    assert all(
+        e.rule.startswith(("lexicon:", "classifier", "statement:", "evaluation:", "detector("))
+        for e in seed_events
+    )
 
 
-def test_classifier_keeps_hedged_claims_hedged(coder, lexicon_only):
+def test_classifier_keeps_hedged_claims_hedged(classifier_only, lexicon_only):
     art = Article(id="h", text=HEDGED, published=dt.date(2025, 1, 10))
-    with_model = coder.code(art)
+    with_model = classifier_only.code(art)
     without = lexicon_only.code(art)
     assert [e.modality for e in with_model] == [e.modality for e in without]
     assert all(e.modality.hedged for e in with_model)
 
 
-def test_classifier_adds_no_events_to_the_example_article(coder, lexicon_only, seed_text):
+def test_classifier_adds_no_events_to_the_example_article(classifier_only, lexicon_only, seed_text):
     art = Article(id="s", text=seed_text, published=dt.date(2025, 1, 10))
-    with_model = {(e.text_info.sentence, e.trigger) for e in coder.code(art)}
+    with_model = {(e.text_info.sentence, e.trigger) for e in classifier_only.code(art)}
     without = {(e.text_info.sentence, e.trigger) for e in lexicon_only.code(art)}
     assert with_model == without
 

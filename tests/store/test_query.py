@@ -42,7 +42,7 @@ def test_date_range_compares_the_first_day_of_each_date(store):
     got = events(store, since=dt.date(2025, 1, 8), until=dt.date(2025, 1, 8))
     assert got and all(e.date and e.date.iso() == "2025-01-08" for e in got)
     nov = events(store, since=dt.date(2024, 11, 1), until=dt.date(2024, 11, 30))
-    assert [e.date.iso() for e in nov] == ["2024-11"]
+    assert nov and all(e.date.iso() == "2024-11" for e in nov)
 
 
 def test_event_type_quad_and_cameo_filters(store):

@@ -73,8 +73,13 @@ class Frame:
 class FrameExtractor:
     """Finds frames in one article, given its resolved actors."""
 
-    def __init__(self, doc, actors: ArticleActors, lexicon: Lexicon, cues: Cues) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, doc, actors: ArticleActors, lexicon: Lexicon, cues: Cues, *, keep_irrealis: bool = False
+    ) -> None:
         self.doc = doc
+        # Candidates for the learned check keep wanted, negated and conditional actions; their
+        # modality becomes an attribute of the event instead of a reason to drop it.
+        self.keep_irrealis = keep_irrealis
         self.actors = actors
         self.lexicon = lexicon
         self.cues = cues
@@ -96,7 +101,9 @@ class FrameExtractor:
             out.extend(self.sentence_frames(sent, sent_index))
         return out
 
-    def sentence_frames(self, sent, sent_index: int, *, require_actors: bool = True) -> list[Frame]:  # type: ignore[no-untyped-def]
+    def sentence_frames(  # type: ignore[no-untyped-def]
+        self, sent, sent_index: int, *, require_actors: bool = True, speech: bool | None = None
+    ) -> list[Frame]:
         found: list[Frame] = []
         consumed: set[int] = set()
         blocked: set[int] = set()
@@ -127,7 +134,7 @@ class FrameExtractor:
         ]
         self.meetings.extend(f for f in found if f.event == "CONSULT" and f.actors and f.recipients)
         self.dyads.extend(f for f in found if f.actors and f.recipients and f.priority >= 2)
-        if require_actors:
+        if require_actors if speech is None else speech:
             found.extend(self._speech_frames(sent, sent_index, found))
         return found
 
@@ -176,7 +183,9 @@ class FrameExtractor:
     # ---- frames --------------------------------------------------------------------------
 
     def _frame(self, tok, entry: Entry, obj, sent_index: int, require_actors: bool) -> Frame | None:  # type: ignore[no-untyped-def]
-        if self.is_irrealis(tok) or self.is_negated(tok) or self._descriptive_participle(tok):
+        if self._descriptive_participle(tok):
+            return None
+        if not self.keep_irrealis and (self.is_irrealis(tok) or self.is_negated(tok)):
             return None
         if tok.pos_ == "VERB" or tok.pos_ == "AUX":
             actor_toks, recip_toks = self._verb_args(tok, entry, obj)

@@ -1,0 +1,312 @@
+"""Event candidates and the features the learned models read.
+
+Candidates come from two sources and nothing vetoes them here:
+- every trigger frame of the lexicon (wanted, negated or conditional ones included, with their
+  modality as features), whatever its arguments resolved to;
+- every PLOVER type the sentence detector flags for a sentence.
+
+A candidate is one sentence, one type and one ordered pair of participants drawn from the actor
+mentions of that sentence (the recipient may be absent). The frame's reading of the syntax
+(who is subject, object, `by`-agent, speaker) is not a filter but a feature: the pair model
+learns how far to trust it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dotterel.actors.resolve import ArticleActors
+from dotterel.events.frames import Frame, FrameExtractor
+from dotterel.records import Entity, Mention
+
+MAX_PARTIES = 6  # distinct participants considered per sentence, in order of appearance
+MODALS = {"could", "would", "should", "might", "may", "must", "will", "shall", "can"}
+CONTENT_POS = {"NOUN", "VERB", "ADJ", "PROPN", "ADV"}
+NON_STATE = {"IGO", "NGO", "IMG", "MNC", "ISM", "UAF", "UNO", "EUR"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Party:
+    """One participant of a sentence: a mention and one of its entities."""
+
+    mention: Mention
+    entity: Entity
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.entity.code or "?", self.entity.name or self.mention.text.lower())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate:
+    """One possible event: a type in a sentence with an ordered pair of participants."""
+
+    sentence: int
+    event: str
+    trigger: int
+    actor: Party | None
+    recipient: Party | None
+    frame: Frame | None
+    features: tuple[str, ...]
+
+
+class SentenceView:
+    """What the models read of one sentence: its tokens, frames and participants."""
+
+    def __init__(  # type: ignore[no-untyped-def]
+        self, sent, index: int, frames: Sequence[Frame], mentions: Sequence[Mention], extractor: FrameExtractor
+    ) -> None:
+        self.sent = sent
+        self.index = index
+        self.frames = list(frames)
+        self.extractor = extractor
+        self.parties = _parties(mentions)
+        self.root = sent.root
+        self.speakers = {
+            c.i
+            for t in sent
+            if t.lemma_.lower() in extractor.speech and t.pos_ == "VERB"
+            for c in t.children
+            if c.dep_ in ("nsubj", "nsubjpass")
+        }
+        self.quoted = _quoted(sent)
+
+    def detector_features(self) -> list[str]:
+        """Type-independent evidence for the sentence detector (conjoined with each type later)."""
+        out: list[str] = ["bias"]
+        sent = self.sent
+        for t in sent:
+            if t.pos_ in CONTENT_POS and not t.is_stop and t.is_alpha:
+                lemma = t.lemma_.lower()
+                out.append(f"w={lemma}")
+                if t.dep_ in ("ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "dobj", "pobj"):
+                    out.append(f"wd={lemma}|{t.dep_}")
+            elif t.lower_ in MODALS or t.dep_ == "neg":
+                out.append(f"m={t.lower_}")
+        root = self.root
+        out.append(f"root={root.lemma_.lower()}")
+        for c in root.children:
+            if c.dep_ in ("dobj", "xcomp", "ccomp", "prep"):
+                out.append(f"root>{c.dep_}={root.lemma_.lower()}|{c.lemma_.lower()}")
+        for f in self.frames:
+            out.append(f"frame={f.event}")
+            out.append(f"frame={f.event}|p{f.priority}")
+        n = len({p.key for p in self.parties if p.entity.code})
+        out.append(f"coded={min(n, 3)}")
+        if self.quoted:
+            out.append("quote")
+        if sent.text.rstrip().endswith("?"):
+            out.append("question")
+        for word in ("negative", "positive", "irrealis", "hedge", "directive"):
+            cues = self.extractor.cues.of(word)
+            if any(t.lemma_.lower() in cues or t.lower_ in cues for t in sent):
+                out.append(f"cue={word}")
+        return out
+
+    def candidates(self, types: dict[str, float], *, with_detector: bool) -> list[Candidate]:
+        """All ordered pairs for each candidate type of the sentence."""
+        by_type: dict[str, list[Frame]] = {}
+        for f in self.frames:
+            by_type.setdefault(f.event, []).append(f)
+        wanted = set(by_type) | set(types)
+        out: list[Candidate] = []
+        parties = self.parties
+        for event in sorted(wanted):
+            frames = sorted(by_type.get(event, []), key=lambda f: -f.priority)
+            frame = frames[0] if frames else None
+            trigger = frame.trigger if frame is not None else self.root.i
+            p = types.get(event)
+            base = self._type_features(event, frames, p if with_detector else None)
+            for a in parties:
+                for r in [None, *parties]:
+                    if r is not None and r.key == a.key:
+                        continue
+                    feats = base + self._pair_features(event, frames, trigger, a, r)
+                    out.append(
+                        Candidate(
+                            sentence=self.index,
+                            event=event,
+                            trigger=trigger,
+                            actor=a,
+                            recipient=r,
+                            frame=_frame_of(frames, a, r) or frame,
+                            features=tuple(feats),
+                        )
+                    )
+        return out
+
+    # ---- features ------------------------------------------------------------------------
+
+    def _type_features(self, event: str, frames: list[Frame], p: float | None) -> list[str]:
+        out = [f"T={event}"]
+        if p is not None:
+            import math
+
+            logit = math.log(max(p, 1e-4) / max(1 - p, 1e-4))
+            out.append(f"~det={logit:.3f}")
+            out.append(f"detb={min(int(p * 10), 9)}")
+            out.append(f"detb={min(int(p * 10), 9)}|T={event}")
+        if not frames:
+            out.append("noframe")
+            out.append(f"noframe|T={event}")
+            return out
+        ex = self.extractor
+        best = frames[0]
+        tok = self.sent.doc[best.trigger]
+        kind = best.rule.split(":", 1)[0]
+        out += [
+            f"frame|p{best.priority}",
+            f"frame|p{best.priority}|T={event}",
+            f"rule={kind}|T={event}",
+            f"lex={best.lexicon_key}",
+            f"tpos={tok.pos_}|T={event}",
+            f"tdep={tok.dep_}",
+        ]
+        if ex.is_negated(tok):
+            out += ["neg", f"neg|T={event}"]
+        if ex.is_irrealis(tok):
+            out += ["irr", f"irr|T={event}"]
+        if ex.is_passive(tok):
+            out.append("passive")
+        if ex.hedges(tok):
+            out.append("hedged")
+        if len(frames) > 1:
+            out.append("frames>1")
+        return out
+
+    def _pair_features(
+        self, event: str, frames: list[Frame], trigger: int, a: Party, r: Party | None
+    ) -> list[str]:
+        out = self._party_features("A", event, frames, trigger, a)
+        if r is None:
+            out += ["R=none", f"R=none|T={event}"]
+            if any(f.recipients for f in frames):
+                out.append("R=none|framehas")
+        else:
+            out += self._party_features("R", event, frames, trigger, r)
+            out.append("order=" + ("AR" if a.mention.char_start <= r.mention.char_start else "RA"))
+            if a.entity.code and a.entity.code == r.entity.code:
+                out.append("samecode")
+            doc = self.sent.doc
+            if doc[r.mention.head] in doc[a.mention.head].conjuncts:
+                out.append("conjoined")
+        return out
+
+    def _party_features(self, slot: str, event: str, frames: list[Frame], trigger: int, p: Party) -> list[str]:
+        m, e = p.mention, p.entity
+        doc = self.sent.doc
+        head = doc[m.head] if 0 <= m.head < len(doc) else doc[trigger]
+        code = e.code
+        cclass = "null" if not code else ("ns" if code in NON_STATE else "iso")
+        out = [
+            f"{slot}:code={cclass}",
+            f"{slot}:code={cclass}|T={event}",
+            f"{slot}:kind={m.kind}",
+            f"{slot}:ekind={e.kind}",
+            f"{slot}:sector={e.sector}",
+            f"{slot}:sector={e.sector}|T={event}",
+        ]
+        dep = head.dep_
+        if dep == "pobj":
+            dep = f"pobj:{head.head.lower_}"
+        out += [f"{slot}:dep={dep}", f"{slot}:dep={dep}|T={event}"]
+        in_actor = any(_holds(f.actors, m) for f in frames)
+        in_recip = any(_holds(f.recipients, m) for f in frames)
+        if in_actor:
+            out += [f"{slot}:fa", f"{slot}:fa|T={event}"]
+        if in_recip:
+            out += [f"{slot}:fr", f"{slot}:fr|T={event}"]
+        if not in_actor and not in_recip:
+            out.append(f"{slot}:nofr")
+        up, down = _path(head, doc[trigger])
+        out.append(f"{slot}:path={min(up, 4)}-{min(down, 4)}")
+        out.append(f"{slot}:path={min(up, 4)}-{min(down, 4)}|T={event}")
+        out.append(f"{slot}:side={'L' if m.char_start < doc[trigger].idx else 'R'}")
+        if head.i in self.speakers:
+            out += [f"{slot}:speaker", f"{slot}:speaker|T={event}"]
+        if any(s <= m.char_start < t for s, t in self.quoted):
+            out.append(f"{slot}:quoted")
+        if m.antecedent is not None:
+            out.append(f"{slot}:coref")
+        if self.parties and self.parties[0].key == p.key:
+            out.append(f"{slot}:first")
+        if e.inferred:
+            out.append(f"{slot}:inferred")
+        return out
+
+
+def sentence_views(doc, actors: ArticleActors, extractor: FrameExtractor) -> list[SentenceView]:  # type: ignore[no-untyped-def]
+    """One view per sentence, with its veto-free frames and its participants."""
+    sents = list(doc.sents)
+    by_sent: list[list[Mention]] = [[] for _ in sents]
+    starts = [s.start for s in sents]
+    import bisect
+
+    for m in actors.mentions():
+        if m.index < 0 or not m.entities or m.head < 0:
+            continue
+        s = bisect.bisect_right(starts, m.head) - 1
+        if 0 <= s < len(sents):
+            by_sent[s].append(m)
+    views = []
+    for index, sent in enumerate(sents):
+        frames = extractor.sentence_frames(sent, index, require_actors=False, speech=True)
+        views.append(SentenceView(sent, index, frames, by_sent[index], extractor))
+    return views
+
+
+def _parties(mentions: Sequence[Mention]) -> list[Party]:
+    out: list[Party] = []
+    seen: set[tuple[str, str]] = set()
+    for m in sorted(mentions, key=lambda m: m.char_start):
+        for e in m.entities:
+            p = Party(mention=m, entity=e)
+            if p.key in seen:
+                continue
+            seen.add(p.key)
+            out.append(p)
+    return out[:MAX_PARTIES]
+
+
+def _holds(mentions: Sequence[Mention], m: Mention) -> bool:
+    return any(x.index == m.index or (x.head == m.head and x.index >= 0) for x in mentions)
+
+
+def _frame_of(frames: list[Frame], a: Party, r: Party | None) -> Frame | None:
+    for f in frames:
+        if _holds(f.actors, a.mention) and (r is None or _holds(f.recipients, r.mention)):
+            return f
+    return None
+
+
+def _path(a, b) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Steps up from a and from b to their lowest common ancestor in the parse."""
+    up_a = {}
+    cur, n = a, 0
+    while True:
+        up_a[cur.i] = n
+        if cur.head is cur or n > 40:
+            break
+        cur, n = cur.head, n + 1
+    cur, n = b, 0
+    while cur.i not in up_a:
+        if cur.head is cur or n > 40:
+            return (9, 9)
+        cur, n = cur.head, n + 1
+    return up_a[cur.i], n
+
+
+def _quoted(sent) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Character spans inside quotation marks."""
+    spans = []
+    opened = None
+    for t in sent:
+        if t.text in ("“", '"', "‘") and opened is None:
+            opened = t.idx
+        elif t.text in ("”", '"', "’") and opened is not None:
+            spans.append((opened, t.idx))
+            opened = None
+    if opened is not None:
+        spans.append((opened, sent.end_char))
+    return spans

@@ -1,0 +1,112 @@
+"""The learned event detector: sentence types the lexicon frames missed, with their parties.
+
+Two logistic models over hashed features (`events/linear.py`), trained on whole annotated
+articles by `dotterel train-events`:
+- the sentence detector gives, for each sentence and PLOVER type, the probability that the
+  sentence reports an event of that type;
+- the pair model ranks the sentence's ordered (actor, recipient) pairs for a type, from the
+  syntax (subject, object, `by`-agent, speaker, the frame's own reading) and the parties' kinds.
+
+A sentence type at or above the detector floor that no lexicon frame of the sentence reported
+becomes an event with the best pair, when the pair model's margin clears its floor and the actor
+has a code. The floors are the operating point chosen on out-of-fold training articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dotterel.errors import ModelError
+from dotterel.events.candidates import Candidate, SentenceView
+from dotterel.events.linear import LinearModel
+
+DETECTOR_FILE = "detector.npz"
+PAIRS_FILE = "pairs.npz"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Operating:
+    """When a detector-found event is reported: detector probability and pair margin floors."""
+
+    detector: float
+    margin: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Found:
+    """One event the detector adds: the chosen candidate and its confidence."""
+
+    candidate: Candidate
+    probability: float  # detector's probability of the type in the sentence
+    margin: float  # pair model's margin for the chosen pair
+    confidence: float
+
+
+class EventDetector:
+    """Sentence detector and pair model with their operating point."""
+
+    def __init__(self, *, detector: LinearModel, pairs: LinearModel, types: Sequence[str], operating: Operating):
+        self.detector = detector
+        self.pairs = pairs
+        self.types = tuple(types)
+        self.operating = operating
+
+    @classmethod
+    def load(cls, types: Sequence[str]) -> EventDetector:
+        detector = LinearModel.load(DETECTOR_FILE)
+        pairs = LinearModel.load(PAIRS_FILE)
+        meta = pairs.meta or {}
+        try:
+            operating = Operating(detector=float(meta["detector"]), margin=float(meta["margin"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"data/model/{PAIRS_FILE} has no operating point: {exc}") from exc
+        return cls(detector=detector, pairs=pairs, types=types, operating=operating)
+
+    def sentence_types(self, views: Sequence[SentenceView]) -> list[dict[str, float]]:
+        """Probability of each type in each sentence, all sentences in one batch."""
+        return sentence_types(self.detector, views, self.types)
+
+    def best_pair(self, view: SentenceView, event: str) -> tuple[Candidate, float] | None:
+        return best_pair(self.pairs, view, event)
+
+    def added(self, view: SentenceView, probs: dict[str, float], covered: set[str]) -> list[Found]:
+        """Events of the sentence that the lexicon frames (types in `covered`) did not report."""
+        op = self.operating
+        out = []
+        for event, p in sorted(probs.items()):
+            if p < op.detector or event in covered:
+                continue
+            best = self.best_pair(view, event)
+            if best is None:
+                continue
+            cand, margin = best
+            if margin < op.margin or cand.actor is None or cand.actor.entity.code is None:
+                continue
+            confidence = p / (1.0 + float(np.exp(-margin)))
+            out.append(Found(candidate=cand, probability=p, margin=margin, confidence=confidence))
+        return out
+
+
+def sentence_types(
+    detector: LinearModel, views: Sequence[SentenceView], types: Sequence[str]
+) -> list[dict[str, float]]:
+    rows = []
+    for v in views:
+        feats = v.detector_features()
+        rows.extend([f"T={t}|{f}" for f in feats] for t in types)
+    probs = detector.predict(rows) if rows else np.zeros(0)
+    n = len(types)
+    return [{t: float(probs[i * n + k]) for k, t in enumerate(types)} for i in range(len(views))]
+
+
+def best_pair(pairs: LinearModel, view: SentenceView, event: str) -> tuple[Candidate, float] | None:
+    """The sentence's most likely (actor, recipient) for an event of this type, with its margin."""
+    cands = [c for c in view.candidates({event: 1.0}, with_detector=False) if c.event == event]
+    if not cands:
+        return None
+    margins = pairs.margins([c.features for c in cands])
+    j = int(np.argmax(margins))
+    return cands[j], float(margins[j])

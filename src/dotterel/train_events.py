@@ -1,0 +1,310 @@
+"""Train the event detector and the pair model on whole annotated articles.
+
+    dotterel train-events --articles ../shared/data/train_articles [--labels data/labels/news
+                          --news ../shared/data/news/guardian_sample.jsonl] --output DIR
+
+Both models are logistic regressions over hashed features (`events/linear.py`):
+- the sentence detector scores (sentence, PLOVER type): does the sentence report an event of
+  that type? Positives are the gold events anchored in the sentence (required or optional);
+  every other sentence is a real "no event" example;
+- the pair model scores (sentence, type, actor, recipient) candidates: would this event match
+  a gold event of the sentence (type accepted, both sides' codes accepted)?
+
+The detector's scores that the pair model trains on are out-of-fold (5 folds by article), so it
+learns how far to trust them on unseen text. The pair model's probabilities are calibrated
+(Platt) on its own out-of-fold scores, and the reporting threshold is the one that maximises
+F1 of the matching rules over the out-of-fold articles. Never train on the development articles
+(`../shared/dev_articles`): they measure the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dotterel.errors import InputError
+from dotterel.evaluation import score_article, sentence_bounds
+from dotterel.events.candidates import Candidate, SentenceView
+from dotterel.events.detector import best_pair, sentence_types
+from dotterel.events.linear import LinearModel, fit
+from dotterel.records import Article
+
+log = logging.getLogger(__name__)
+
+FOLDS = 5
+SEED = 13
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Example:
+    article: Article
+    gold: tuple[dict[str, Any], ...]
+    source: str
+
+
+def load_examples(dirs: Sequence[Path], labels: Sequence[Path] = (), news: Path | None = None) -> list[Example]:
+    """Annotated articles: NAME.txt + NAME.json + NAME.gold.jsonl folders, and label folders whose
+    texts live in a news JSON Lines file (by id). An article labelled twice (double annotation)
+    is used once, from the first folder that has it."""
+    out: list[Example] = []
+    for d in dirs:
+        for gold_path in sorted(d.glob("*.gold.jsonl")):
+            name = gold_path.name[: -len(".gold.jsonl")]
+            meta = json.loads((d / f"{name}.json").read_text(encoding="utf-8"))
+            text = (d / f"{name}.txt").read_text(encoding="utf-8")
+            article = Article(id=name, text=text, published=dt.date.fromisoformat(meta["published"]))
+            out.append(Example(article=article, gold=_gold(gold_path), source=str(d)))
+    if labels:
+        if news is None:
+            raise InputError("--labels", "label folders need --news, the JSON Lines file with their texts")
+        texts = {}
+        with news.open(encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                texts[row["id"]] = row
+        for d in labels:
+            for gold_path in sorted(d.glob("*.gold.jsonl")):
+                name = gold_path.name[: -len(".gold.jsonl")]
+                if any(e.article.id == name for e in out):
+                    continue
+                if name not in texts:
+                    raise InputError(str(gold_path), f"article {name!r} is not in {news}")
+                row = texts[name]
+                article = Article(id=name, text=row["text"], published=dt.date.fromisoformat(row["published"]))
+                out.append(Example(article=article, gold=_gold(gold_path), source=str(d)))
+    return out
+
+
+def _gold(path: Path) -> tuple[dict[str, Any], ...]:
+    return tuple(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+@dataclass(slots=True)
+class Analysed:
+    example: Example
+    views: list[SentenceView]
+    spans: list[tuple[int, int]]  # each gold event's sentence span (scorer's sentences)
+
+
+def analyse(coder, examples: Sequence[Example]) -> list[Analysed]:  # type: ignore[no-untyped-def]
+    out = []
+    arts = [e.article for e in examples]
+    for ex, views in zip(examples, coder.views_many(arts), strict=True):
+        bounds = sentence_bounds(ex.article.text)
+        spans = []
+        for g in ex.gold:
+            at = ex.article.text.find(g["anchor"])
+            if at < 0:
+                raise InputError(f"{ex.source}/{ex.article.id}", f"anchor not in the text: {g['anchor']!r}")
+            spans.append(next((s, e) for s, e in bounds if s <= at < e))
+        out.append(Analysed(example=ex, views=views, spans=spans))
+    return out
+
+
+def _gold_in(a: Analysed, view: SentenceView) -> list[dict[str, Any]]:
+    s0, s1 = view.sent.start_char, view.sent.end_char
+    return [g for g, (gs, ge) in zip(a.example.gold, a.spans, strict=True) if gs < s1 and ge > s0]
+
+
+def detector_rows(a: Analysed, types: Sequence[str]) -> tuple[list[list[str]], list[float]]:
+    rows, labels = [], []
+    for v in a.views:
+        feats = v.detector_features()
+        gold_types = {t for g in _gold_in(a, v) for t in g["event"]}
+        for t in types:
+            rows.append([f"T={t}|{f}" for f in feats])
+            labels.append(1.0 if t in gold_types else 0.0)
+    return rows, labels
+
+
+def _side_ok(want: list[str], code: str | None) -> bool:
+    """Training asks for the specific code where the gold names one: "*" beside a code means the
+    scorer tolerates any side, but teaching the model that any party will do blurs who acts."""
+    specific = [c for c in want if c != "*"]
+    if specific:
+        return code is not None and code in specific
+    return "*" in want
+
+
+def candidate_label(c: Candidate, gold: Sequence[dict[str, Any]]) -> float:
+    a = c.actor.entity.code if c.actor else None
+    r = c.recipient.entity.code if c.recipient else None
+    for g in gold:
+        if c.event not in g["event"]:
+            continue
+        ga, gr = g["actor"]["code"] or [], g["recipient"]["code"] or []
+        if _side_ok(ga, a) and (_side_ok(gr, r) if r is not None else "*" in gr):
+            return 1.0
+        if g.get("symmetric") and r is not None and _side_ok(ga, r) and _side_ok(gr, a):
+            return 1.0
+    return 0.0
+
+
+def predictions(a: Analysed, chosen: Sequence[Candidate]) -> list[dict[str, Any]]:
+    """Minimal PLOVER records for scoring."""
+    out = []
+    for c in chosen:
+        v = a.views[c.sentence]
+        out.append(
+            {
+                "event": [c.event],
+                "actor": [{"code": c.actor.entity.code}] if c.actor else [],
+                "recipient": [{"code": c.recipient.entity.code}] if c.recipient else [],
+                "text_info": {"start": v.sent.start_char, "end": v.sent.end_char},
+            }
+        )
+    return out
+
+
+def _folds(n: int, k: int = FOLDS) -> list[int]:
+    order = np.random.default_rng(SEED).permutation(n)
+    fold = [0] * n
+    for rank, i in enumerate(order):
+        fold[int(i)] = rank % k
+    return fold
+
+
+def _fit_detector(items: Sequence[Analysed], types: Sequence[str]) -> LinearModel:
+    rows: list[list[str]] = []
+    labels: list[float] = []
+    for a in items:
+        r, y = detector_rows(a, types)
+        rows += r
+        labels += y
+    return fit(rows, labels, l2=1e-3, steps=150, positive_weight=3.0)
+
+
+def _fit_pairs(items: Sequence[Analysed]) -> LinearModel:
+    """Which pair of the sentence's parties is the event's actor and recipient, given its type.
+
+    Trained only where the gold says the sentence reports that type, so it learns roles, not types.
+    """
+    rows: list[tuple[str, ...]] = []
+    labels: list[float] = []
+    for a in items:
+        for v in a.views:
+            gold = _gold_in(a, v)
+            types = {t for g in gold for t in g["event"]}
+            for c in v.candidates({t: 1.0 for t in types}, with_detector=False):
+                if c.event in types:
+                    rows.append(c.features)
+                    labels.append(candidate_label(c, gold))
+    return fit(rows, labels, l2=3e-3, steps=150)
+
+
+def _score(items, preds) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    req = matched = fp = 0
+    for a, pr in zip(items, preds, strict=True):
+        s = score_article(list(a.example.gold), pr, a.example.article.text)
+        req += s.required
+        matched += s.matched
+        fp += s.false_positives
+    r = matched / req if req else 0.0
+    p = matched / (matched + fp) if matched + fp else 0.0
+    return {"recall": r, "precision": p, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[LinearModel, LinearModel, dict]:  # type: ignore[no-untyped-def]
+    """Cross-validated training; returns the detector, the pair model and the report.
+
+    The operating point (detector and margin floors) is the one that maximises F1 of the lexicon
+    frames plus the detector's additions over out-of-fold articles.
+    """
+    from dotterel.export.plover import to_plover
+
+    if coder.detector is not None:
+        raise ValueError("train() needs a coder without the event detector (Coder.load(use_detector=False))")
+    t0 = time.time()
+    items = analyse(coder, examples)
+    fold = _folds(len(items))
+    lexicon_preds = [[to_plover(e) for e in o.events] for o in coder.code_many([a.example.article for a in items])]
+    oof: list[list[tuple[Candidate, float, float]]] = [[] for _ in items]
+    det_eval: list[tuple[float, float]] = []
+    for k in range(FOLDS):
+        train_items = [a for a, f in zip(items, fold, strict=True) if f != k]
+        det = _fit_detector(train_items, types)
+        pairs = _fit_pairs(train_items)
+        for i, a in enumerate(items):
+            if fold[i] != k:
+                continue
+            probs = sentence_types(det, a.views, types)
+            _, y = detector_rows(a, types)
+            det_eval.extend(zip([p for d in probs for p in d.values()], y, strict=True))
+            for v, pr in zip(a.views, probs, strict=True):
+                for event, p in pr.items():
+                    if p < 0.3:
+                        continue
+                    best = best_pair(pairs, v, event)
+                    if best is not None and best[0].actor is not None and best[0].actor.entity.code:
+                        oof[i].append((best[0], p, best[1]))
+    curve = []
+    for dth in (0.4, 0.5, 0.6, 0.7, 0.8):
+        for mth in (-3.0, -2.0, -1.0, 0.0, 1.0):
+            preds = []
+            for i, a in enumerate(items):
+                base = lexicon_preds[i]
+                covered = {(p["text_info"]["sentence"], p["event"][0]) for p in base}
+                extra = [c for c, p, m in oof[i] if p >= dth and m >= mth and (c.sentence, c.event) not in covered]
+                preds.append(base + predictions(a, extra))
+            curve.append({"detector": dth, "margin": mth, **_score(items, preds)})
+    # the best F1; among points within half a point of it, the most precise (analysts check events by hand)
+    top = max(row["f1"] for row in curve)
+    best = max((row for row in curve if row["f1"] >= top - 0.005), key=lambda row: row["precision"])
+    lexicon_only = _score(items, lexicon_preds)
+    detector = _fit_detector(items, types)
+    pairs = _fit_pairs(items)
+    report = {
+        "articles": len(items),
+        "required_events": sum(1 for e in examples for g in e.gold if g["required"]),
+        "events": sum(len(e.gold) for e in examples),
+        "sentences": sum(len(a.views) for a in items),
+        "detector_auc_oof": _auc([p for p, _ in det_eval], [y for _, y in det_eval]),
+        "operating": {"detector": best["detector"], "margin": best["margin"]},
+        "cv_lexicon_only": lexicon_only,
+        "cv_with_detector": {k: best[k] for k in ("recall", "precision", "f1")},
+        "cv_curve": curve,
+        "folds": FOLDS,
+        "seed": SEED,
+        "seconds": round(time.time() - t0, 1),
+    }
+    pairs = LinearModel(
+        weights=pairs.weights,
+        bias=pairs.bias,
+        bits=pairs.bits,
+        meta={"detector": best["detector"], "margin": best["margin"]},
+    )
+    return detector, pairs, report
+
+
+def _auc(scores: Sequence[float], labels: Sequence[float]) -> float:
+    s = np.asarray(scores)
+    y = np.asarray(labels) > 0.5
+    if y.all() or not y.any():
+        return 0.0
+    order = np.argsort(s)
+    ranks = np.empty(len(s))
+    ranks[order] = np.arange(1, len(s) + 1)
+    return float((ranks[y].sum() - y.sum() * (y.sum() + 1) / 2) / (y.sum() * (~y).sum()))
+
+
+def write(output: Path, detector: LinearModel, ranker: LinearModel, report: dict, sources: Sequence[Path]) -> None:
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "detector.npz").write_bytes(detector.to_bytes())
+    (output / "pairs.npz").write_bytes(ranker.to_bytes())
+    digests = {}
+    for src in sources:
+        h = hashlib.sha256()
+        for p in sorted(src.rglob("*.gold.jsonl")) if src.is_dir() else [src]:
+            h.update(p.read_bytes())
+        digests[str(src)] = h.hexdigest()
+    manifest = {"trained": dt.date.today().isoformat(), "data_sha256": digests, **report}
+    (output / "events_manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,44 @@
+"""The learned detector adds events the lexicon frames miss, and says so in the trace."""
+
+import datetime as dt
+
+from dotterel.events.candidates import sentence_views
+from dotterel.events.frames import FrameExtractor
+from dotterel.records import Article
+
+
+def _views(coder, text):
+    from dotterel.actors.resolve import ArticleActors
+    from dotterel.nlp import parse
+
+    doc = next(iter(parse(coder.nlp, [text])))
+    actors = ArticleActors(doc, coder.kb, coder.matcher, dt.date(2024, 3, 5), speech=coder.cues.of("speech"))
+    return sentence_views(doc, actors, FrameExtractor(doc, actors, coder.lexicon, coder.cues, keep_irrealis=True))
+
+
+def test_detector_finds_an_attack_reported_without_a_lexicon_verb(coder):
+    events = coder.code(
+        Article(id="a", text="Israel carried out airstrikes on Gaza.", published=dt.date(2024, 3, 5))
+    )
+    assert [(e.event, e.actor[0][1].code) for e in events] == [("ASSAULT", "ISR")]
+    assert events[0].rule.startswith("detector(")
+
+
+def test_detector_rates_an_attack_above_a_weather_report(coder):
+    views = _views(coder, "Israel carried out airstrikes on Gaza. The weather in London was mild on Tuesday.")
+    probs = coder.detector.sentence_types(views)
+    assert probs[0]["ASSAULT"] > 0.5 > probs[1]["ASSAULT"]
+
+
+def test_candidates_keep_negated_frames_with_their_modality_as_features(coder):
+    views = _views(coder, "Turkey did not attack Syrian forces on Monday.")
+    frames = views[0].frames
+    assert any(f.event == "ASSAULT" for f in frames)
+    cands = views[0].candidates({}, with_detector=False)
+    assert any("neg" in c.features for c in cands if c.event == "ASSAULT")
+
+
+def test_pair_model_puts_the_subject_first(coder):
+    views = _views(coder, "Turkish troops shelled the positions of Syrian rebels near Afrin on Monday.")
+    best = coder.detector.best_pair(views[0], "ASSAULT")
+    assert best is not None and best[0].actor is not None and best[0].actor.entity.code == "TUR"
