@@ -166,3 +166,24 @@ def test_every_command_is_documented():
     for name, parser in sub.choices.items():
         assert helps.get(name), f"{name} has no help line"
         assert parser.format_help().count("\n") > 3
+
+
+def test_evaluate_articles_scores_a_folder_of_annotated_articles_together(tmp_path):
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    (folder / "seed.txt").write_text((DATA / "seed_article.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "seed.json").write_text(json.dumps({"id": "seed", "published": "2025-01-10"}), encoding="utf-8")
+    (folder / "seed.gold.jsonl").write_text(
+        (DATA / "seed.gold.jsonl").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    done = run("evaluate", "articles", str(folder))
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    figures = dict(part.split("=") for part in last.split()[1:])
+    assert figures["n"] == "1" and figures["required"] == "16"
+    assert float(figures["recall"]) >= 0.85 and float(figures["precision"]) >= 0.8
+
+
+def test_evaluate_articles_without_a_folder_is_a_clear_error():
+    done = run("evaluate", "articles")
+    assert done.returncode == 2 and "at least one folder" in done.stderr

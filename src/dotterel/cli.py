@@ -53,10 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score an article's predicted events against gold events "
         "(matching rules of shared/gold/README.md).",
     )
-    ev.add_argument("task", choices=["article", "plv", "penta", "dyads"])
-    ev.add_argument("--gold", required=True, help="gold events (article: JSONL; plv, penta: TSV)")
+    ev.add_argument("task", choices=["article", "articles", "plv", "penta", "dyads"])
+    ev.add_argument(
+        "dirs",
+        nargs="*",
+        metavar="DIR",
+        help="articles: folders of NAME.txt + NAME.json + NAME.gold.jsonl, coded and scored together",
+    )
+    ev.add_argument("--gold", help="gold events (article: JSONL; plv, penta: TSV)")
     ev.add_argument("--text", help="the article text (task article)")
-    ev.add_argument("--pred", required=True, help="predictions, JSON Lines")
+    ev.add_argument("--pred", help="predictions, JSON Lines")
     ev.add_argument("--verbose", action="store_true", help="matches, misses and false positives / confusions")
     tr = sub.add_parser(
         "train",
@@ -264,6 +270,10 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from dotterel.evaluation import load_gold, load_predictions, score_article
 
+    if args.task == "articles":
+        return _evaluate_articles(args)
+    if not args.gold or not args.pred:
+        raise DotterelError(f"evaluate {args.task} needs --gold and --pred")
     if args.task in ("plv", "penta"):
         return _evaluate_labels(args)
     if args.task == "dyads":
@@ -287,6 +297,47 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         "article: "
         + " ".join(f"{k}={v:.3f}" for k, v in result.figures().items())
         + f" (matched={result.matched} false_pos={result.false_positives})"
+    )
+    return 0
+
+
+def _evaluate_articles(args: argparse.Namespace) -> int:
+    """Code every annotated article of the folders in one run and score them together."""
+    from dotterel.evaluation import score_article, score_articles
+    from dotterel.export.plover import to_plover
+    from dotterel.pipeline import Coder
+    from dotterel.train_events import load_examples
+
+    if not args.dirs:
+        raise DotterelError("evaluate articles needs at least one folder of annotated articles")
+    examples = load_examples([Path(d) for d in args.dirs])
+    if not examples:
+        raise DotterelError(f"no NAME.gold.jsonl with NAME.txt and NAME.json in {', '.join(args.dirs)}")
+    coder = Coder.load()
+    scores = []
+    for ex, outcome in zip(examples, coder.code_many([e.article for e in examples]), strict=True):
+        if outcome.error is not None:
+            _report(outcome.error)
+        pred = [to_plover(e) for e in outcome.events]
+        s = score_article(list(ex.gold), pred, ex.article.text)
+        scores.append(s)
+        if args.verbose:
+            print(f"== {ex.article.id}")
+            print("\n".join(s.details))
+        figs = s.figures()
+        print(
+            f"{ex.article.id:48s} "
+            + " ".join(f"{k}={figs[k]:.3f}" for k in ("recall", "precision", "f1", "dates", "places", "sectors"))
+            + f" (required={s.required} predicted={s.predicted} matched={s.matched} false_pos={s.false_positives}"
+            f" typed_matched={s.typed})"
+        )
+    total = score_articles(scores)
+    counts = ("required", "predicted", "matched", "false_pos")
+    print(
+        f"articles: n={len(scores)} "
+        + " ".join(f"{k}={int(total[k])}" for k in counts)
+        + " "
+        + " ".join(f"{k}={v:.3f}" for k, v in total.items() if k not in counts)
     )
     return 0
 

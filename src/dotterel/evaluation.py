@@ -32,6 +32,8 @@ class ArticleScore:
     dated: tuple[int, int]
     placed: tuple[int, int]
     sectored: tuple[int, int]
+    typed: int = 0  # required events whose sentence holds a prediction of an accepted type
+    predicted: int = 0
     details: list[str] = field(default_factory=list)
 
     def figures(self) -> dict[str, float]:
@@ -154,9 +156,16 @@ def score_article(gold: list[dict[str, Any]], pred: list[dict[str, Any]], text: 
         spans.append(next((s, e) for s, e in bounds if s <= at < e))
     edges: list[list[int]] = []
     swapped: set[tuple[int, int]] = set()
+    typed_gold: set[int] = set()
     for p_i, p in enumerate(pred):
         where = _place(p, text)
         types = {str(t).upper() for t in _list(p.get("event"))}
+        if where is not None:
+            typed_gold.update(
+                g_i
+                for g_i, g in enumerate(gold)
+                if where[0] < spans[g_i][1] and where[1] > spans[g_i][0] and types & set(g["event"])
+            )
         cands = []
         for g_i, g in enumerate(gold):
             s, e = spans[g_i]
@@ -222,8 +231,38 @@ def score_article(gold: list[dict[str, Any]], pred: list[dict[str, Any]], text: 
         dated=(dated, n_dated),
         placed=(placed, n_placed),
         sectored=(sectored, len(tp)),
+        typed=len(typed_gold & required),
+        predicted=len(pred),
         details=details,
     )
+
+
+def score_articles(scores: list[ArticleScore]) -> dict[str, float]:
+    """Figures summed over articles (micro-averaged), as `shared/tools/score_articles.py` gives them."""
+    req = sum(s.required for s in scores)
+    matched = sum(s.matched for s in scores)
+    fp = sum(s.false_positives for s in scores)
+    recall = matched / req if req else 0.0
+    precision = matched / (matched + fp) if matched + fp else 0.0
+
+    def weighted(part: str) -> float:
+        # each article's share, weighted by its matched events (as score_articles.py does)
+        num = sum(s.figures()[part] * s.matched for s in scores)
+        return num / matched if matched else 0.0
+
+    return {
+        "required": req,
+        "predicted": sum(s.predicted for s in scores),
+        "matched": matched,
+        "false_pos": fp,
+        "recall": recall,
+        "precision": precision,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "typed": sum(s.typed for s in scores) / req if req else 0.0,
+        "dates": weighted("dates"),
+        "places": weighted("places"),
+        "sectors": weighted("sectors"),
+    }
 
 
 # ---- sentence sets ------------------------------------------------------------------------

@@ -23,11 +23,12 @@ from dotterel.events.cues import Cues
 from dotterel.events.detector import EventDetector, Found
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
+from dotterel.events.modality import modality_of
 from dotterel.events.model import EventClassifier
 from dotterel.nlp import DEFAULT_MODEL, load_pipeline, parse
 from dotterel.ontology import Ontology
 from dotterel.places import Gazetteer
-from dotterel.records import Article, Entity, Event, Mention, Modality, TextInfo
+from dotterel.records import Article, Entity, Event, Mention, TextInfo
 
 log = logging.getLogger(__name__)
 
@@ -281,9 +282,8 @@ class Coder:
         start, end = (
             (words[0].idx, words[-1].idx + len(words[-1].text)) if words else (sent.start_char, sent.end_char)
         )
-        hedges = extractor.hedges(tok)
-        attributed = extractor.attribution(tok)
-        modality = Modality(attributed_to=attributed, hedged=bool(hedges), cues=hedges)
+        modality = modality_of(extractor, tok)
+        hedges = modality.cues
         cameo = frame.cameo or self.ontology.types[frame.event].cameo_default
         mode = (frame.mode,) if frame.mode else ()
         if confidence is None:

@@ -99,6 +99,7 @@ class Modality:
     negated: bool = False
     future: bool = False
     hypothetical: bool = False
+    question: bool = False
     cues: tuple[str, ...] = ()
 
 

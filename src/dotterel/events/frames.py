@@ -637,6 +637,8 @@ class FrameExtractor:
         cur = tok
         for _ in range(8):
             for c in cur.children:
+                if c.pos_ == "PROPN" or c.ent_type_ in ("PERSON", "DATE"):
+                    continue  # "Theresa May", "in May": names, not hedges
                 if c.lower_ in words or (c.dep_ == "aux" and c.lower_ in words):
                     found.append(c.lower_)
             if cur.lemma_ in words and cur.i != tok.i:
