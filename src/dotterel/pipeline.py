@@ -22,6 +22,7 @@ from dotterel.events.cues import Cues
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
 from dotterel.events.model import EventClassifier
+from dotterel.language import LanguageCheck
 from dotterel.nlp import DEFAULT_MODEL, load_pipeline, parse
 from dotterel.ontology import Ontology
 from dotterel.places import Gazetteer
@@ -56,8 +57,10 @@ class Coder:
         ontology: Ontology,  # type: ignore[no-untyped-def]
         gazetteer: Gazetteer,
         classifier: EventClassifier | None = None,
+        language: LanguageCheck | None = None,
     ) -> None:
         self.nlp = nlp
+        self.language = language or LanguageCheck()
         self.classifier = classifier
         self.kb = kb
         self.lexicon = lexicon
@@ -124,7 +127,7 @@ class Coder:
         good: list[Article] = []
         bad: dict[int, InputError] = {}
         for n, article in enumerate(articles):
-            problem = check_article(article)
+            problem = check_article(article) or self._language_problem(article)
             if problem is not None:
                 bad[n] = problem
             else:
@@ -142,6 +145,10 @@ class Coder:
                 yield Outcome(article=article, error=InputError(f"article {article.id}", f"coding failed: {exc}"))
                 continue
             yield Outcome(article=article, events=tuple(events))
+
+    def _language_problem(self, article: Article) -> InputError | None:
+        problem = self.language.problem(article.text)
+        return InputError(f"article {article.id!r}", problem) if problem else None
 
     def _code_doc(self, article: Article, doc) -> list[Event]:  # type: ignore[no-untyped-def]
         actors = ArticleActors(doc, self.kb, self.matcher, article.published, speech=self.cues.of("speech"))
@@ -305,11 +312,6 @@ def check_article(article: Article) -> InputError | None:
         return InputError(where, "text looks like binary data, not news text")
     if len(text) > MAX_CHARS:
         return InputError(where, f"text is {len(text):,} characters; the limit is {MAX_CHARS:,} (split it)")
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isascii() for c in letters) / len(letters) < 0.5:
-        return InputError(
-            where, "text does not look like English (most letters are not Latin); dotterel codes English news only"
-        )
     return None
 
 
