@@ -131,6 +131,7 @@ def _date(value: str | None, flag: str) -> dt.date | None:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from dotterel.cli_output import warn
     from dotterel.inputs import read_articles
     from dotterel.pipeline import Coder, published_date
     from dotterel.store.db import Store
@@ -139,7 +140,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     published = published_date(args.published, "--published") if args.published else None
     with Store.open(args.db) as store:
         coder = Coder.load()
-        items = read_articles(args.paths, published)
+        items = read_articles(args.paths, published, warn=warn)
         total = None if args.no_progress else _count_inputs(args.paths)
         with _progress(total, enabled=not args.no_progress) as on_progress:
             try:
@@ -193,10 +194,11 @@ class _progress:
     def __enter__(self) -> Callable[[object], None] | None:
         if not self.enabled:
             return None
-        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        console = Console(file=sys.stderr)
+        from dotterel.cli_output import console as make_console
+
+        console = make_console(sys.stderr)
         if not console.is_terminal:
             console.width = max(console.width, 110)
         self._bar = Progress(
@@ -291,10 +293,9 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(asdict(st), indent=2))
         return 0
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=sys.stdout, width=max(100, Console().width))
+    console = _console(sys.stdout)
     console.print(
         f"articles: {st.articles_coded} coded, {st.articles_duplicate} duplicates, {st.articles_rejected} rejected"
         f" (+{st.inputs_rejected} unreadable inputs); events: {st.events}; merged events: {st.merged_events}"
@@ -362,10 +363,6 @@ def _side(pairs) -> str:  # type: ignore[no-untyped-def]
     return ", ".join(f"{e.code or '?'}/{e.sector or '-'}" for _, e in pairs) or "-"
 
 
-def _evidence(text: str, width: int = 90) -> str:
-    return text[:width] + ("…" if len(text) > width else "")
-
-
 def _cells(*values: str):  # type: ignore[no-untyped-def]
     """Table cells as plain text (no rich markup: evidence may hold square brackets)."""
     from rich.text import Text
@@ -374,20 +371,24 @@ def _cells(*values: str):  # type: ignore[no-untyped-def]
 
 
 def _console(out: TextIO):  # type: ignore[no-untyped-def]
-    from rich.console import Console
+    from dotterel.cli_output import console
 
-    return Console(file=out, width=max(140, Console().width if out is sys.stdout else 180))
+    return console(out, 140)
 
 
 _NARROW = {"date", "event", "cameo", "conf", "reports", "id", "mentions", "sources", "articles"}
 
 
-def _table(title: str, columns: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _table(title: str, columns: tuple[str, ...], out: TextIO):  # type: ignore[no-untyped-def]
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False)
+    from dotterel.cli_output import wide
+
+    table = Table(title=title, show_lines=False, title_justify="left" if wide(out) else "center")
     for col in columns:
-        if col == "evidence":
+        if wide(out):  # a file or a pipe: every cell whole, one row a line
+            table.add_column(col, no_wrap=True, overflow="ignore")
+        elif col == "evidence":
             table.add_column(col, overflow="fold", ratio=1, min_width=40)
         else:
             table.add_column(col, overflow="fold", no_wrap=col in _NARROW)
@@ -395,9 +396,11 @@ def _table(title: str, columns: tuple[str, ...]):  # type: ignore[no-untyped-def
 
 
 def _events_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    from dotterel.cli_output import clip
+
     several = len({s.event.article_id for s in rows}) > 1
     columns = ("date", "event", "cameo", "actor", "recipient", "place", "conf", "reports")
-    table = _table(f"{len(rows)} events", (*columns, *(("article",) if several else ()), "evidence"))
+    table = _table(f"{len(rows)} events", (*columns, *(("article",) if several else ()), "evidence"), out)
     for s in rows:
         e = s.event
         date = e.date.iso() + ("*" if e.date.inherited else "") if e.date else "-"
@@ -413,7 +416,7 @@ def _events_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
         ]
         if several:
             cells.append(e.article_id)
-        cells.append(_evidence(e.event_text, 160))
+        cells.append(clip(e.event_text, 160, out))
         table.add_row(*_cells(*cells))
     console = _console(out)
     console.print(table)
@@ -424,8 +427,10 @@ def _events_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
 
 
 def _merged_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    from dotterel.cli_output import clip
+
     columns = ("id", "date", "event", "cameo", "actor", "recipient", "place", "mentions", "sources", "articles")
-    table = _table(f"{len(rows)} merged events", (*columns, "evidence"))
+    table = _table(f"{len(rows)} merged events", (*columns, "evidence"), out)
     for m in rows:
         e = m.representative.event
         table.add_row(
@@ -440,7 +445,7 @@ def _merged_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
                 str(m.num_mentions),
                 str(m.num_sources),
                 str(m.num_articles),
-                "\n".join(f"[{s.article_id}] {_evidence(s.event_text, 100)}" for s in m.sources),
+                "\n".join(f"[{s.article_id}] {clip(s.event_text, 100, out)}" for s in m.sources),
             )
         )
     _console(out).print(table)
