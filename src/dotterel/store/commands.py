@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import gzip
 import json
 import sys
@@ -97,34 +96,27 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--text", metavar="WORDS", help="words that must all occur in the evidence sentence")
 
 
-def _filter(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from dotterel.store.query import EventFilter, parse_actor
+def _filter(args: argparse.Namespace, store):  # type: ignore[no-untyped-def]
+    """The EventFilter of the command's filter flags; unknown values are errors with suggestions."""
+    from dotterel.store.filters import FilterError, Vocabulary, parse_filter
 
-    types: list[str] = []
-    for value in args.event or ():
-        types += [t.strip().upper() for t in value.split(",") if t.strip()]
-    return EventFilter(
-        since=_date(args.since, "--since"),
-        until=_date(args.until, "--until"),
-        actor=parse_actor(args.actor) if args.actor else None,
-        recipient=parse_actor(args.recipient) if args.recipient else None,
-        events=tuple(types),
-        cameo=args.cameo,
-        quad=args.quad,
-        source=args.source,
-        article=args.article,
-        text=args.text,
-        limit=getattr(args, "limit", None),
-    )
-
-
-def _date(value: str | None, flag: str) -> dt.date | None:
-    if not value:
-        return None
+    values = {
+        "since": args.since,
+        "until": args.until,
+        "actor": args.actor,
+        "recipient": args.recipient,
+        "event": args.event,
+        "cameo": args.cameo,
+        "quad": args.quad,
+        "source": args.source,
+        "article": args.article,
+        "text": args.text,
+        "limit": getattr(args, "limit", None),
+    }
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DotterelError(f"{flag}: {value!r} is not a date YYYY-MM-DD") from None
+        return parse_filter(values, Vocabulary.load(store))
+    except FilterError as exc:
+        raise DotterelError(exc.message(f"--{exc.field}")) from None
 
 
 # ---- ingest ---------------------------------------------------------------------------------
@@ -252,34 +244,40 @@ def _print_summary(s, out: TextIO) -> None:  # type: ignore[no-untyped-def]
 
 def _cmd_events(args: argparse.Namespace) -> int:
     from dotterel.store.db import Store
+
+    with Store.open(args.db, readonly=True) as store:
+        flt = _filter(args, store)
+        with _open_output(args.output) as out:
+            _write_events(args, store, flt, out)
+    return 0
+
+
+def _write_events(args: argparse.Namespace, store, flt, out: TextIO) -> None:  # type: ignore[no-untyped-def]
     from dotterel.store.exporting import FLAT_COLUMNS, flat_row, merged_plover_record, plover_record
     from dotterel.store.query import iter_events, iter_merged
 
-    flt = _filter(args)
-    with Store.open(args.db, readonly=True) as store, _open_output(args.output) as out:
-        if args.format == "table":
-            if args.merged:
-                _merged_table(list(iter_merged(store, flt)), out)
-            else:
-                _events_table(list(iter_events(store, flt)), out)
-        elif args.format == "plover":
-            records = (
-                (merged_plover_record(m) for m in iter_merged(store, flt))
-                if args.merged
-                else (plover_record(s) for s in iter_events(store, flt))
-            )
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if args.format == "table":
+        if args.merged:
+            _merged_table(list(iter_merged(store, flt)), out)
         else:
-            writer = csv.DictWriter(out, fieldnames=FLAT_COLUMNS)
-            writer.writeheader()
-            if args.merged:
-                for m in iter_merged(store, flt):
-                    writer.writerow(flat_row(m.representative, m))
-            else:
-                for s in iter_events(store, flt):
-                    writer.writerow(flat_row(s))
-    return 0
+            _events_table(list(iter_events(store, flt)), out)
+    elif args.format == "plover":
+        records = (
+            (merged_plover_record(m) for m in iter_merged(store, flt))
+            if args.merged
+            else (plover_record(s) for s in iter_events(store, flt))
+        )
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=FLAT_COLUMNS)
+        writer.writeheader()
+        if args.merged:
+            for m in iter_merged(store, flt):
+                writer.writerow(flat_row(m.representative, m))
+        else:
+            for s in iter_events(store, flt):
+                writer.writerow(flat_row(s))
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -289,7 +287,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from dotterel.store.query import stats
 
     with Store.open(args.db, readonly=True) as store:
-        st = stats(store, _filter(args), top=args.top)
+        st = stats(store, _filter(args, store), top=args.top)
     if args.json:
         print(json.dumps(asdict(st), indent=2))
         return 0
@@ -306,7 +304,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         (f"by dyad (top {args.top})", st.by_dyad),
         ("by month", st.by_month),
     ):
-        table = Table(title=title, title_justify="left")
+        caption = "YYYY alone: the text gives only the year" if title == "by month" else None
+        table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
         table.add_column(title.split()[1] if title != "by quad code" else "quad")
         table.add_column("events", justify="right")
         for c in rows:
@@ -320,7 +319,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from dotterel.store.exporting import export
 
     with Store.open(args.db, readonly=True) as store:
-        result = export(store, args.format, args.output, _filter(args), merged=args.merged, stream=sys.stdout)
+        result = export(
+            store, args.format, args.output, _filter(args, store), merged=args.merged, stream=sys.stdout
+        )
     where = "standard output" if args.output == "-" else args.output
     print(f"dotterel: exported {result.rows} rows ({args.format}) to {where}", file=sys.stderr)
     if result.left_out:
