@@ -15,7 +15,7 @@ from typing import TextIO
 from dotterel import __version__
 from dotterel.errors import DotterelError, InputError
 
-FORMATS = ("plover", "table", "csv")
+FORMATS = ("plover", "table", "csv", "gdelt")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +116,7 @@ def _report(err: InputError) -> None:
 
 
 def _cmd_code(args: argparse.Namespace) -> int:
+    from dotterel.cli_output import warn
     from dotterel.export.plover import CSV_COLUMNS, to_plover, to_row
     from dotterel.inputs import read_articles
     from dotterel.pipeline import Coder, published_date
@@ -124,14 +125,19 @@ def _cmd_code(args: argparse.Namespace) -> int:
     coder = Coder.load()
     rejected = 0
     all_events = []
-    items = list(read_articles(args.paths, published))
+    items = list(read_articles(args.paths, published, warn=warn))
     good = []
+    seen: set[str] = set()
     for item in items:
         if isinstance(item, InputError):
             _report(item)
             rejected += 1
+        elif item.id in seen:
+            warn(f"article {item.id!r} is given twice; coded once")
         else:
+            seen.add(item.id)
             good.append(item)
+    gdelt = _GdeltRows() if args.format == "gdelt" else None
     with _output(args.output) as out:
         writer = None
         if args.format == "csv":
@@ -142,6 +148,9 @@ def _cmd_code(args: argparse.Namespace) -> int:
                 _report(outcome.error)
                 rejected += 1
                 continue
+            if gdelt is not None:
+                gdelt.write(outcome, out)
+                continue
             for event in outcome.events:
                 if args.format == "plover":
                     out.write(json.dumps(to_plover(event), ensure_ascii=False) + "\n")
@@ -151,7 +160,47 @@ def _cmd_code(args: argparse.Namespace) -> int:
                     all_events.append(event)
         if args.format == "table":
             _print_table(all_events, out)
+    if gdelt is not None and gdelt.undated:
+        print(
+            f"dotterel: left out {gdelt.undated} events without a date (a GDELT row needs the event date)",
+            file=sys.stderr,
+        )
     return 1 if rejected else 0
+
+
+class _GdeltRows:
+    """`code --format gdelt`: one GDELT row per event (no store, so no merging: one mention each)."""
+
+    def __init__(self) -> None:
+        import datetime as dt
+
+        from dotterel.export.gdelt import Countries
+
+        self.countries = Countries.load()
+        self.added = dt.datetime.now(dt.UTC)
+        self.rows = 0
+        self.undated = 0
+
+    def write(self, outcome, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+        from dotterel.export.gdelt import article_source_url, event_row
+        from dotterel.lead import in_lead
+
+        article = outcome.article
+        for event in outcome.events:
+            row = event_row(
+                global_id=self.rows + 1,
+                event=event,
+                is_root=in_lead(article.text, event.text_info),
+                mentions=(1, 1, 1),
+                added=self.added,
+                source_url=article_source_url(article),
+                countries=self.countries,
+            )
+            if row is None:
+                self.undated += 1
+                continue
+            out.write("\t".join(row) + "\n")
+            self.rows += 1
 
 
 def _with_progress(outcomes, total: int, enabled: bool):  # type: ignore[no-untyped-def]
@@ -175,18 +224,22 @@ def _with_progress(outcomes, total: int, enabled: bool):  # type: ignore[no-unty
 
 
 def _stderr_console():  # type: ignore[no-untyped-def]
-    from rich.console import Console
+    from dotterel.cli_output import console
 
-    return Console(file=sys.stderr)
+    return console(sys.stderr)
 
 
 def _print_table(events, out: TextIO) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(events)} events", show_lines=False)
+    from dotterel.cli_output import clip, console, wide
+
+    table = Table(title=f"{len(events)} events", show_lines=False, title_justify="left" if wide(out) else "center")
     for col in ("date", "event", "cameo", "actor", "recipient", "place", "conf", "evidence"):
-        table.add_column(col, overflow="fold")
+        if wide(out):  # a file or a pipe: every cell whole, one row a line
+            table.add_column(col, no_wrap=True, overflow="ignore")
+        else:
+            table.add_column(col, overflow="fold")
     for e in events:
         date = e.date.iso() + ("*" if e.date.inherited else "") if e.date else "-"
         actor = ", ".join(f"{x.code or '?'}/{x.sector or '-'}" for _, x in e.actor)
@@ -201,12 +254,12 @@ def _print_table(events, out: TextIO) -> None:  # type: ignore[no-untyped-def]
             recip,
             place,
             f"{e.confidence:.2f}",
-            e.event_text[:90] + ("…" if len(e.event_text) > 90 else ""),
+            clip(e.event_text, 90, out),
         )
-    console = Console(file=out, width=max(120, Console().width if out is sys.stdout else 160))
-    console.print(table)
+    shown = console(out, 120)
+    shown.print(table)
     if events:
-        console.print("* date inherited from the article's context")
+        shown.print("* date inherited from the article's context")
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
@@ -408,8 +461,14 @@ def main(argv: list[str] | None = None) -> int:
         "train-events": _cmd_train_events,
         **STORE_HANDLERS,
     }
+    from dotterel.cli_output import pipe_closed
+
     try:
-        return handlers[args.command](args)
+        status = handlers[args.command](args)
+        sys.stdout.flush()  # inside the try: a reader that has gone away is noticed here, not at exit
+        return status
+    except BrokenPipeError:  # `dotterel events | head -1`: the reader has all it wanted
+        return pipe_closed()
     except DotterelError as exc:
         print(f"dotterel: error: {exc}", file=sys.stderr)
         return 2

@@ -25,6 +25,7 @@ from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
 from dotterel.events.modality import modality_of
 from dotterel.events.model import EventClassifier
+from dotterel.language import LanguageCheck
 from dotterel.nlp import DEFAULT_MODEL, load_pipeline, parse
 from dotterel.ontology import Ontology
 from dotterel.places import Gazetteer
@@ -60,8 +61,10 @@ class Coder:
         gazetteer: Gazetteer,
         classifier: EventClassifier | None = None,
         detector: EventDetector | None = None,
+        language: LanguageCheck | None = None,
     ) -> None:
         self.nlp = nlp
+        self.language = language or LanguageCheck()
         self.classifier = classifier
         self.detector = detector
         self.kb = kb
@@ -145,7 +148,7 @@ class Coder:
         good: list[Article] = []
         bad: dict[int, InputError] = {}
         for n, article in enumerate(articles):
-            problem = check_article(article)
+            problem = check_article(article) or self._language_problem(article)
             if problem is not None:
                 bad[n] = problem
             else:
@@ -163,6 +166,10 @@ class Coder:
                 yield Outcome(article=article, error=InputError(f"article {article.id}", f"coding failed: {exc}"))
                 continue
             yield Outcome(article=article, events=tuple(events))
+
+    def _language_problem(self, article: Article) -> InputError | None:
+        problem = self.language.problem(article.text)
+        return InputError(f"article {article.id!r}", problem) if problem else None
 
     def _code_doc(self, article: Article, doc) -> list[Event]:  # type: ignore[no-untyped-def]
         actors = ArticleActors(doc, self.kb, self.matcher, article.published, speech=self.cues.of("speech"))
@@ -344,11 +351,6 @@ def check_article(article: Article) -> InputError | None:
         return InputError(where, "text looks like binary data, not news text")
     if len(text) > MAX_CHARS:
         return InputError(where, f"text is {len(text):,} characters; the limit is {MAX_CHARS:,} (split it)")
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isascii() for c in letters) / len(letters) < 0.5:
-        return InputError(
-            where, "text does not look like English (most letters are not Latin); dotterel codes English news only"
-        )
     return None
 
 

@@ -104,7 +104,7 @@ def test_gdelt_values_have_the_column_types_and_codes_keep_leading_zeros(gdelt_r
     assert "042" in codes or "040" in codes
 
 
-def test_gdelt_rows_carry_the_merged_counts_and_month_dates_on_day_01(gdelt_rows):
+def test_gdelt_rows_carry_the_merged_counts_and_month_dates_with_day_00(gdelt_rows):
     rows, _ = gdelt_rows
     names = [name for name, _ in GDELT_COLUMNS]
     recs = [dict(zip(names, r, strict=True)) for r in rows]
@@ -112,7 +112,7 @@ def test_gdelt_rows_carry_the_merged_counts_and_month_dates_on_day_01(gdelt_rows
         r for r in recs if r["SQLDATE"] == "20250108" and r["EventRootCode"] == "04" and r["NumSources"] == "2"
     ]
     assert meeting and {r["ActionGeo_CountryCode"] for r in meeting} == {"IR"}  # FIPS code of Iran
-    assert any(r["SQLDATE"] == "20241101" for r in recs)  # "In November" (2024)
+    assert any(r["SQLDATE"] == "20241100" for r in recs)  # "In November" (2024): the day is not known
 
 
 def test_gdelt_export_leaves_out_and_counts_undated_events(gdelt_rows, tehran_db):

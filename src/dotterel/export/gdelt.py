@@ -3,16 +3,20 @@
 How dotterel's fields fill GDELT's columns:
 - GLOBALEVENTID: the merged event's id in the store (an integer).
 - SQLDATE / MonthYear / Year / FractionDate: the event's own date from the text, never the
-  publication date. A month-precise date gets day 01 (2024-11 -> 20241101), a year-precise one
-  0101. Events without a date have no GDELT row; the export counts them.
+  publication date, at its precision: the day, or month and day, the text does not give are zero
+  (2024-11 -> 20241100, MonthYear 202411; 2015 -> 20150000, MonthYear 201500). Events without a
+  date have no GDELT row; the export counts them.
 - Actor1* / Actor2*: the first actor / recipient. CountryCode is the ISO 3166 alpha-3 code (as
   GDELT's CAMEO country codes); codes that are not countries (UNO, EUR, IGO, NGO, IMG, MNC, ISM)
   go to KnownGroupCode; Type1Code is the PLOVER sector (GOV, MIL, ...); Actor1Code is the
   concatenation, as in CAMEO (IRNGOV). Ethnic, religion and Type2/3 codes are empty.
-- IsRootEvent: 1 when the first report's evidence is in its article's first paragraph.
+- IsRootEvent: 1 when the first report's evidence is in its article's lead (dotterel.lead: the
+  first paragraph, or the first sentence of a text without paragraphs).
 - EventCode / EventBaseCode / EventRootCode: the CAMEO code and its 3- and 2-digit prefixes,
   strings with their leading zeros. QuadClass: the PLOVER quad code. GoldsteinScale: of the code.
-- NumMentions / NumSources / NumArticles: from merging (dotterel.store.merge).
+- NumMentions / NumSources / NumArticles: from merging (dotterel.store.merge); 1, 1, 1 for the
+  rows of `dotterel code --format gdelt`, which codes without a store and does not merge (its
+  GLOBALEVENTID numbers the rows of the run, DATEADDED is when they were coded).
 - AvgTone: empty (dotterel measures no tone).
 - Actor1Geo_* / Actor2Geo_*: Type 0 and empty (dotterel does not place actors).
 - ActionGeo_*: from the event's location. Type 1 country, 4 world city (3 for a US city), 5 world
@@ -30,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from dotterel.records import Entity, Location, Mention
+from dotterel.records import Article, Entity, Event, Location, Mention
 from dotterel.store.query import MergedEvent
 
 _ACTOR_FIELDS = (
@@ -110,41 +114,77 @@ class GdeltResult:
 def gdelt_row(merged: MergedEvent, countries: Countries) -> list[str] | None:
     """The 61 GDELT fields of a merged event as strings, or None when the event has no date."""
     rep = merged.representative
-    event = rep.event
+    first = merged.sources[0] if merged.sources else None
+    return event_row(
+        global_id=merged.id,
+        event=rep.event,
+        is_root=first.is_root if first else rep.is_root,
+        mentions=(merged.num_mentions, merged.num_sources, merged.num_articles),
+        added=dt.datetime.fromisoformat(merged.first_added),
+        source_url=_source_url(merged, rep.article.id),
+        countries=countries,
+    )
+
+
+def event_row(
+    *,
+    global_id: int,
+    event: Event,
+    is_root: bool,
+    mentions: tuple[int, int, int],
+    added: dt.datetime,
+    source_url: str,
+    countries: Countries,
+) -> list[str] | None:
+    """The 61 GDELT fields of one event as strings, or None when the event has no date.
+
+    `mentions` is (NumMentions, NumSources, NumArticles); `added` fills DATEADDED.
+    """
     if event.date is None:
         return None
-    day = event.date.date
-    if event.date.precision == "month":
-        day = day.replace(day=1)
-    elif event.date.precision == "year":
-        day = day.replace(month=1, day=1)
-    first = merged.sources[0] if merged.sources else None
+    sqldate, month_year, year, fraction = gdelt_dates(event.date.date, event.date.precision)
     cameo = event.cameo or ""
     row: list[object] = [
-        merged.id,
-        day.strftime("%Y%m%d"),
-        day.strftime("%Y%m"),
-        day.year,
-        f"{day.year + (day.month * 30 + day.day) / 365:.4f}",
+        global_id,
+        sqldate,
+        month_year,
+        year,
+        fraction,
         *_actor(event.actor, countries),
         *_actor(event.recipient, countries),
-        int(first.is_root) if first else int(rep.is_root),
+        int(is_root),
         cameo,
         cameo[:3],
         cameo[:2],
         event.quad_code,
         "" if event.goldstein is None else event.goldstein,
-        merged.num_mentions,
-        merged.num_sources,
-        merged.num_articles,
+        *mentions,
         "",
         *_no_geo(),
         *_no_geo(),
         *_geo(event.location, countries),
-        _dateadded(merged.first_added),
-        _source_url(merged, rep.article.id),
+        added.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S"),
+        source_url,
     ]
     return [_text(v) for v in row]
+
+
+def gdelt_dates(day: dt.date, precision: str) -> tuple[str, str, str, str]:
+    """SQLDATE, MonthYear, Year and FractionDate of a date at its precision.
+
+    A part the text does not give is zero (20241100 for "November 2024", 20150000 for "2015"), as
+    in MySQL's partial dates: counting by day or month never puts such an event on the 1st or in
+    January, and a reader that parses SQLDATE as a calendar date fails instead of guessing.
+    FractionDate follows GDELT's formula YYYY + (MM * 30 + DD) / 365 with the same zeros.
+    """
+    month = day.month if precision in ("day", "month") else 0
+    dom = day.day if precision == "day" else 0
+    return (
+        f"{day.year:04d}{month:02d}{dom:02d}",
+        f"{day.year:04d}{month:02d}",
+        f"{day.year:04d}",
+        f"{day.year + (month * 30 + dom) / 365:.4f}",
+    )
 
 
 def write_gdelt(merged: Iterable[MergedEvent], out: TextIO, countries: Countries) -> GdeltResult:
@@ -159,6 +199,15 @@ def write_gdelt(merged: Iterable[MergedEvent], out: TextIO, countries: Countries
         writer.writerow(row)
         rows += 1
     return GdeltResult(rows=rows, undated=undated)
+
+
+def article_source_url(article: Article) -> str:
+    """SOURCEURL of an article's events: its URL, else its source name and id, else its id."""
+    if article.url:
+        return article.url
+    if article.source:
+        return f"{article.source}: {article.id}"
+    return article.id
 
 
 def _actor(side: tuple[tuple[Mention | None, Entity], ...], countries: Countries) -> list[str]:
@@ -191,11 +240,6 @@ def _geo(loc: Location | None, countries: Countries) -> list[object]:
         name = f"{loc.resolved_place}, {country_name}" if country_name else loc.resolved_place
         feature = "" if loc.geonameid is None else str(loc.geonameid)
     return [kind, name, fips, fips, "", loc.lat, loc.lon, feature]
-
-
-def _dateadded(first_added: str) -> str:
-    when = dt.datetime.fromisoformat(first_added).astimezone(dt.UTC)
-    return when.strftime("%Y%m%d%H%M%S")
 
 
 def _source_url(merged: MergedEvent, article_id: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import gzip
 import json
 import sys
@@ -97,40 +96,34 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--text", metavar="WORDS", help="words that must all occur in the evidence sentence")
 
 
-def _filter(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from dotterel.store.query import EventFilter, parse_actor
+def _filter(args: argparse.Namespace, store):  # type: ignore[no-untyped-def]
+    """The EventFilter of the command's filter flags; unknown values are errors with suggestions."""
+    from dotterel.store.filters import FilterError, Vocabulary, parse_filter
 
-    types: list[str] = []
-    for value in args.event or ():
-        types += [t.strip().upper() for t in value.split(",") if t.strip()]
-    return EventFilter(
-        since=_date(args.since, "--since"),
-        until=_date(args.until, "--until"),
-        actor=parse_actor(args.actor) if args.actor else None,
-        recipient=parse_actor(args.recipient) if args.recipient else None,
-        events=tuple(types),
-        cameo=args.cameo,
-        quad=args.quad,
-        source=args.source,
-        article=args.article,
-        text=args.text,
-        limit=getattr(args, "limit", None),
-    )
-
-
-def _date(value: str | None, flag: str) -> dt.date | None:
-    if not value:
-        return None
+    values = {
+        "since": args.since,
+        "until": args.until,
+        "actor": args.actor,
+        "recipient": args.recipient,
+        "event": args.event,
+        "cameo": args.cameo,
+        "quad": args.quad,
+        "source": args.source,
+        "article": args.article,
+        "text": args.text,
+        "limit": getattr(args, "limit", None),
+    }
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DotterelError(f"{flag}: {value!r} is not a date YYYY-MM-DD") from None
+        return parse_filter(values, Vocabulary.load(store))
+    except FilterError as exc:
+        raise DotterelError(exc.message(f"--{exc.field}")) from None
 
 
 # ---- ingest ---------------------------------------------------------------------------------
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from dotterel.cli_output import warn
     from dotterel.inputs import read_articles
     from dotterel.pipeline import Coder, published_date
     from dotterel.store.db import Store
@@ -139,7 +132,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     published = published_date(args.published, "--published") if args.published else None
     with Store.open(args.db) as store:
         coder = Coder.load()
-        items = read_articles(args.paths, published)
+        items = read_articles(args.paths, published, warn=warn)
         total = None if args.no_progress else _count_inputs(args.paths)
         with _progress(total, enabled=not args.no_progress) as on_progress:
             try:
@@ -193,10 +186,11 @@ class _progress:
     def __enter__(self) -> Callable[[object], None] | None:
         if not self.enabled:
             return None
-        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        console = Console(file=sys.stderr)
+        from dotterel.cli_output import console as make_console
+
+        console = make_console(sys.stderr)
         if not console.is_terminal:
             console.width = max(console.width, 110)
         self._bar = Progress(
@@ -250,34 +244,40 @@ def _print_summary(s, out: TextIO) -> None:  # type: ignore[no-untyped-def]
 
 def _cmd_events(args: argparse.Namespace) -> int:
     from dotterel.store.db import Store
+
+    with Store.open(args.db, readonly=True) as store:
+        flt = _filter(args, store)
+        with _open_output(args.output) as out:
+            _write_events(args, store, flt, out)
+    return 0
+
+
+def _write_events(args: argparse.Namespace, store, flt, out: TextIO) -> None:  # type: ignore[no-untyped-def]
     from dotterel.store.exporting import FLAT_COLUMNS, flat_row, merged_plover_record, plover_record
     from dotterel.store.query import iter_events, iter_merged
 
-    flt = _filter(args)
-    with Store.open(args.db, readonly=True) as store, _open_output(args.output) as out:
-        if args.format == "table":
-            if args.merged:
-                _merged_table(list(iter_merged(store, flt)), out)
-            else:
-                _events_table(list(iter_events(store, flt)), out)
-        elif args.format == "plover":
-            records = (
-                (merged_plover_record(m) for m in iter_merged(store, flt))
-                if args.merged
-                else (plover_record(s) for s in iter_events(store, flt))
-            )
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if args.format == "table":
+        if args.merged:
+            _merged_table(list(iter_merged(store, flt)), out)
         else:
-            writer = csv.DictWriter(out, fieldnames=FLAT_COLUMNS)
-            writer.writeheader()
-            if args.merged:
-                for m in iter_merged(store, flt):
-                    writer.writerow(flat_row(m.representative, m))
-            else:
-                for s in iter_events(store, flt):
-                    writer.writerow(flat_row(s))
-    return 0
+            _events_table(list(iter_events(store, flt)), out)
+    elif args.format == "plover":
+        records = (
+            (merged_plover_record(m) for m in iter_merged(store, flt))
+            if args.merged
+            else (plover_record(s) for s in iter_events(store, flt))
+        )
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=FLAT_COLUMNS)
+        writer.writeheader()
+        if args.merged:
+            for m in iter_merged(store, flt):
+                writer.writerow(flat_row(m.representative, m))
+        else:
+            for s in iter_events(store, flt):
+                writer.writerow(flat_row(s))
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -287,14 +287,13 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from dotterel.store.query import stats
 
     with Store.open(args.db, readonly=True) as store:
-        st = stats(store, _filter(args), top=args.top)
+        st = stats(store, _filter(args, store), top=args.top)
     if args.json:
         print(json.dumps(asdict(st), indent=2))
         return 0
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=sys.stdout, width=max(100, Console().width))
+    console = _console(sys.stdout)
     console.print(
         f"articles: {st.articles_coded} coded, {st.articles_duplicate} duplicates, {st.articles_rejected} rejected"
         f" (+{st.inputs_rejected} unreadable inputs); events: {st.events}; merged events: {st.merged_events}"
@@ -305,7 +304,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         (f"by dyad (top {args.top})", st.by_dyad),
         ("by month", st.by_month),
     ):
-        table = Table(title=title, title_justify="left")
+        caption = "YYYY alone: the text gives only the year" if title == "by month" else None
+        table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
         table.add_column(title.split()[1] if title != "by quad code" else "quad")
         table.add_column("events", justify="right")
         for c in rows:
@@ -319,7 +319,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from dotterel.store.exporting import export
 
     with Store.open(args.db, readonly=True) as store:
-        result = export(store, args.format, args.output, _filter(args), merged=args.merged, stream=sys.stdout)
+        result = export(
+            store, args.format, args.output, _filter(args, store), merged=args.merged, stream=sys.stdout
+        )
     where = "standard output" if args.output == "-" else args.output
     print(f"dotterel: exported {result.rows} rows ({args.format}) to {where}", file=sys.stderr)
     if result.left_out:
@@ -362,10 +364,6 @@ def _side(pairs) -> str:  # type: ignore[no-untyped-def]
     return ", ".join(f"{e.code or '?'}/{e.sector or '-'}" for _, e in pairs) or "-"
 
 
-def _evidence(text: str, width: int = 90) -> str:
-    return text[:width] + ("…" if len(text) > width else "")
-
-
 def _cells(*values: str):  # type: ignore[no-untyped-def]
     """Table cells as plain text (no rich markup: evidence may hold square brackets)."""
     from rich.text import Text
@@ -374,20 +372,24 @@ def _cells(*values: str):  # type: ignore[no-untyped-def]
 
 
 def _console(out: TextIO):  # type: ignore[no-untyped-def]
-    from rich.console import Console
+    from dotterel.cli_output import console
 
-    return Console(file=out, width=max(140, Console().width if out is sys.stdout else 180))
+    return console(out, 140)
 
 
 _NARROW = {"date", "event", "cameo", "conf", "reports", "id", "mentions", "sources", "articles"}
 
 
-def _table(title: str, columns: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _table(title: str, columns: tuple[str, ...], out: TextIO):  # type: ignore[no-untyped-def]
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False)
+    from dotterel.cli_output import wide
+
+    table = Table(title=title, show_lines=False, title_justify="left" if wide(out) else "center")
     for col in columns:
-        if col == "evidence":
+        if wide(out):  # a file or a pipe: every cell whole, one row a line
+            table.add_column(col, no_wrap=True, overflow="ignore")
+        elif col == "evidence":
             table.add_column(col, overflow="fold", ratio=1, min_width=40)
         else:
             table.add_column(col, overflow="fold", no_wrap=col in _NARROW)
@@ -395,9 +397,11 @@ def _table(title: str, columns: tuple[str, ...]):  # type: ignore[no-untyped-def
 
 
 def _events_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    from dotterel.cli_output import clip
+
     several = len({s.event.article_id for s in rows}) > 1
     columns = ("date", "event", "cameo", "actor", "recipient", "place", "conf", "reports")
-    table = _table(f"{len(rows)} events", (*columns, *(("article",) if several else ()), "evidence"))
+    table = _table(f"{len(rows)} events", (*columns, *(("article",) if several else ()), "evidence"), out)
     for s in rows:
         e = s.event
         date = e.date.iso() + ("*" if e.date.inherited else "") if e.date else "-"
@@ -413,7 +417,7 @@ def _events_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
         ]
         if several:
             cells.append(e.article_id)
-        cells.append(_evidence(e.event_text, 160))
+        cells.append(clip(e.event_text, 160, out))
         table.add_row(*_cells(*cells))
     console = _console(out)
     console.print(table)
@@ -424,8 +428,10 @@ def _events_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
 
 
 def _merged_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    from dotterel.cli_output import clip
+
     columns = ("id", "date", "event", "cameo", "actor", "recipient", "place", "mentions", "sources", "articles")
-    table = _table(f"{len(rows)} merged events", (*columns, "evidence"))
+    table = _table(f"{len(rows)} merged events", (*columns, "evidence"), out)
     for m in rows:
         e = m.representative.event
         table.add_row(
@@ -440,7 +446,7 @@ def _merged_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
                 str(m.num_mentions),
                 str(m.num_sources),
                 str(m.num_articles),
-                "\n".join(f"[{s.article_id}] {_evidence(s.event_text, 100)}" for s in m.sources),
+                "\n".join(f"[{s.article_id}] {clip(s.event_text, 100, out)}" for s in m.sources),
             )
         )
     _console(out).print(table)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dotterel.errors import DotterelError
+from dotterel.lead import in_lead
 from dotterel.records import Article, Event
 from dotterel.store import merge
 from dotterel.store.schema import MIGRATIONS
@@ -263,7 +264,6 @@ class Store:
                 n_events=len(events),
                 versions_id=versions_id,
             )
-            lead_end = _first_paragraph_end(article.text)
             sentence_ids: dict[int, int] = {}
             for event in events:
                 info = event.text_info
@@ -274,7 +274,7 @@ class Store:
                     ).lastrowid
                 sentence_id = sentence_ids[info.sentence]
                 rowid = self._insert_event(
-                    article.id, event, sentence_id, versions_id, is_root=info.start < lead_end
+                    article.id, event, sentence_id, versions_id, is_root=in_lead(article.text, info)
                 )
                 touched.add(
                     merge.assign(
@@ -502,13 +502,6 @@ def _looks_like_sqlite(path: Path) -> bool:
             return f.read(16) == b"SQLite format 3\x00"
     except OSError:
         return True  # let SQLite report why it cannot be read
-
-
-def _first_paragraph_end(text: str) -> int:
-    """Character offset where the article's first paragraph (its lead) ends."""
-    start = len(text) - len(text.lstrip())
-    end = text.find("\n", start)
-    return len(text) if end < 0 else end
 
 
 def _statements(sql: str) -> Iterator[str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -166,18 +167,22 @@ def _rows(store: Store, f: EventFilter | None, merged: bool) -> Iterator[dict[st
 
 @contextmanager
 def _atomic(output: str, *, binary: bool) -> Iterator[Path]:
-    """A temporary path next to `output`, renamed to it when the block succeeds, removed otherwise."""
+    """A temporary path next to `output`, renamed to it when the block succeeds, removed otherwise.
+
+    The file gets the mode any new file gets (0666 less the umask, like `> file` in a shell), or,
+    replacing a file, that file's mode: an export made private stays private.
+    """
     target = Path(output)
     if target.is_dir():
         raise DotterelError(f"{target}: is a directory; give a file name for the export")
     if not target.parent.is_dir():
         raise DotterelError(f"{target}: the folder {target.parent} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        path = _new_file(target)
+        if target.exists():
+            os.chmod(path, stat.S_IMODE(target.stat().st_mode))
     except OSError as exc:
         raise DotterelError(f"{target}: cannot write the export ({exc.strerror or exc})") from exc
-    os.close(fd)
-    path = Path(tmp)
     try:
         yield path
         os.replace(path, target)
@@ -189,6 +194,18 @@ def _atomic(output: str, *, binary: bool) -> Iterator[Path]:
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def _new_file(target: Path) -> Path:
+    """Create an empty, uniquely named file next to target, with the umask's mode (mkstemp would give 0600)."""
+    for _ in range(100):
+        path = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"no free temporary name next to {target}")
 
 
 @contextmanager

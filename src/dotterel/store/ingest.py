@@ -4,6 +4,8 @@
 
 - An article already in the store (same id, or the same text under another id) is skipped
   before it is coded; `recode=True` codes articles already there again and replaces their events.
+  A stored id given again with a different text is rejected (the stored article is kept), unless
+  `recode=True`: an id never silently stands for two texts.
 - Each article is written in one transaction, so a run killed at any point (even SIGKILL)
   is finished by running it again: what was stored is skipped, the rest is coded.
 - Rejected inputs (unreadable files, bad JSON lines, texts the coder refuses) are recorded in the
@@ -142,6 +144,15 @@ def ingest(
             digest = content_hash(article.text) if isinstance(article.text, str) else ""
             state = store.article_state(article.id)
             if state is not None and state.status in ("coded", "duplicate"):
+                if not recode and digest and state.content_hash != digest:
+                    reason = (
+                        f"article id {article.id!r} is already stored with a different text; not stored "
+                        "(give --recode to replace the stored article, or give this one another id)"
+                    )
+                    store.save_rejected_input(f"article {article.id}", reason)
+                    tally.rejected.append(Rejection(source=f"article {article.id}", reason=reason))
+                    tick()
+                    continue
                 if not recode or (state.status == "duplicate" and state.content_hash == digest):
                     tally.stored += 1
                     tick()

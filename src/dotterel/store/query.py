@@ -39,7 +39,12 @@ def parse_actor(spec: str) -> ActorSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventFilter:
-    """Which events to read. Dates compare the first day of an event's date (2024-11 is 2024-11-01)."""
+    """Which events to read.
+
+    since/until take an event when its whole date lies in the range, at the date's precision: "2024-11"
+    is 1 to 30 November, so `until` 2024-11-15 leaves it out and `until` 2024-11-30 takes it; "2015"
+    counts in no range shorter than the year. Undated events match no date range.
+    """
 
     since: dt.date | None = None
     until: dt.date | None = None
@@ -132,6 +137,17 @@ class StoreStats:
 
 # ---- filters ------------------------------------------------------------------------------
 
+# the last day of an event's date at its precision (date_start is the first)
+DATE_END = (
+    "CASE e.date_precision WHEN 'year' THEN date(e.date_start, 'start of year', '+1 year', '-1 day') "
+    "WHEN 'month' THEN date(e.date_start, 'start of month', '+1 month', '-1 day') ELSE e.date_start END"
+)
+# the month of an event for counts: YYYY-MM, or YYYY when the text gives only the year (never January)
+MONTH_LABEL = (
+    "COALESCE(CASE e.date_precision WHEN 'year' THEN substr(e.date_start, 1, 4) "
+    "ELSE substr(e.date_start, 1, 7) END, 'undated')"
+)
+
 
 def _where(f: EventFilter | None) -> tuple[str, list[object]]:
     if f is None:
@@ -142,7 +158,7 @@ def _where(f: EventFilter | None) -> tuple[str, list[object]]:
         clauses.append("e.date_start >= ?")
         params.append(f.since.isoformat())
     if f.until is not None:
-        clauses.append("e.date_start <= ?")
+        clauses.append(f"{DATE_END} <= ?")
         params.append(f.until.isoformat())
     for role, spec in (("actor", f.actor), ("recipient", f.recipient)):
         if spec is None:
@@ -418,7 +434,7 @@ def stats(store: Store, f: EventFilter | None = None, *, top: int = 20) -> Store
         by_dyad=counts(
             "e.actor_codes || ' -> ' || COALESCE(NULLIF(e.recipient_codes, ''), '-')", "n DESC, label", top
         ),
-        by_month=counts("COALESCE(substr(e.date_start, 1, 7), 'undated')", "label"),
+        by_month=counts(MONTH_LABEL, "label"),
     )
 
 
