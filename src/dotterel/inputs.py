@@ -120,18 +120,34 @@ def _read_stdin(stream: TextIO, published: dt.date | None) -> Iterator[Article |
 
 
 def _read_jsonl(path: Path) -> Iterator[Article | InputError]:
-    raw = _read_bytes(path)
-    if isinstance(raw, InputError):
-        yield raw
+    """Stream a JSON Lines file line by line (never read whole: feeds may be many gigabytes)."""
+    try:
+        if path.is_dir():
+            yield InputError(str(path), "is a directory, not a .txt or .jsonl file")
+            return
+        handle = path.open("rb")
+    except OSError as exc:
+        yield InputError(str(path), f"cannot be read ({exc.strerror or exc})")
         return
-    text = _decode(raw, str(path))
-    if isinstance(text, InputError):
-        yield text
-        return
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        yield article_from_json(line, f"{path}:{n}")
+    with handle:
+        n = 0
+        try:
+            if b"\x00" in handle.peek(65536)[:65536]:  # type: ignore[attr-defined]
+                yield InputError(str(path), "looks like a binary file, not UTF-8 text")
+                return
+            for n, raw in enumerate(handle, 1):
+                if n == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    yield InputError(f"{path}:{n}", f"is not UTF-8 text (byte {exc.start} of the line)")
+                    continue
+                if not line.strip():
+                    continue
+                yield article_from_json(line, f"{path}:{n}")
+        except OSError as exc:
+            yield InputError(str(path), f"cannot be read after line {n} ({exc.strerror or exc})")
 
 
 def _read_jsonl_gz(path: Path) -> Iterator[Article | InputError]:
