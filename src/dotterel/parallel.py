@@ -164,6 +164,10 @@ class ParallelCoder:
         self._pool.append(w)
         return w
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running workers."""
+        return [w.process.pid for w in self._pool if w.process.pid is not None]
+
     @property
     def versions(self) -> tuple[tuple[str, str], ...]:
         """The data and model versions the workers code with (starts a worker if none has)."""
