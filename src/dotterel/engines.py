@@ -130,6 +130,13 @@ def add_coding_options(parser: argparse.ArgumentParser, *, engines: bool) -> Non
             metavar="ADDR",
             help="Ray cluster to join (e.g. ray://head:10001 or auto); default: a local Ray on this machine",
         )
+        g.add_argument(
+            "--shard-size",
+            type=_positive_int,
+            default=1000,
+            metavar="N",
+            help="--engine ray: articles per output shard, the unit that is redone after a failure (default: 1000)",
+        )
 
 
 def limits_from(args: argparse.Namespace) -> Limits:
