@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--format", choices=FORMATS, default="plover", help="output format (default: plover)")
     code.add_argument("--output", help="write to this file instead of standard output")
     code.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    from dotterel.engines import add_coding_options
+
+    add_coding_options(code, engines=True)
 
     cls = sub.add_parser(
         "classify",
@@ -117,33 +120,48 @@ def _report(err: InputError) -> None:
 
 def _cmd_code(args: argparse.Namespace) -> int:
     from dotterel.cli_output import warn
+    from dotterel.engines import limits_from, open_coder
     from dotterel.export.plover import CSV_COLUMNS, to_plover, to_row
     from dotterel.inputs import read_articles
     from dotterel.pipeline import Coder, published_date
 
     published = published_date(args.published, "--published") if args.published else None
-    coder = Coder.load()
+    if args.engine == "ray":
+        from dotterel.ray_engine import run_from_args
+
+        return run_from_args(args, published)
     rejected = 0
     all_events = []
-    items = list(read_articles(args.paths, published, warn=warn))
-    good = []
-    seen: set[str] = set()
-    for item in items:
-        if isinstance(item, InputError):
-            _report(item)
-            rejected += 1
-        elif item.id in seen:
-            warn(f"article {item.id!r} is given twice; coded once")
-        else:
-            seen.add(item.id)
-            good.append(item)
     gdelt = _GdeltRows() if args.format == "gdelt" else None
-    with _output(args.output) as out:
+
+    def articles():  # type: ignore[no-untyped-def]
+        """The input, streamed: bad items are reported as they are read, repeated ids coded once."""
+        nonlocal rejected
+        seen: set[str] = set()
+        for item in read_articles(args.paths, published, warn=warn):
+            if isinstance(item, InputError):
+                _report(item)
+                rejected += 1
+            elif item.id in seen:
+                warn(f"article {item.id!r} is given twice; coded once")
+            else:
+                seen.add(item.id)
+                yield item
+
+    total = None
+    if not args.no_progress:
+        from dotterel.store.commands import _count_inputs
+
+        total = _count_inputs(args.paths)
+    with (
+        _output(args.output) as out,
+        open_coder(Coder.load, workers=args.workers, limits=limits_from(args)) as coder,
+    ):
         writer = None
         if args.format == "csv":
             writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
             writer.writeheader()
-        for outcome in _with_progress(coder.code_many(good), len(good), not args.no_progress):
+        for outcome in _with_progress(coder.code_many(articles()), total, not args.no_progress):
             if outcome.error is not None:
                 _report(outcome.error)
                 rejected += 1
@@ -203,8 +221,8 @@ class _GdeltRows:
             self.rows += 1
 
 
-def _with_progress(outcomes, total: int, enabled: bool):  # type: ignore[no-untyped-def]
-    if not enabled or total < 2:
+def _with_progress(outcomes, total: int | None, enabled: bool):  # type: ignore[no-untyped-def]
+    if not enabled or (total is not None and total < 2):
         yield from outcomes
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -15,6 +15,10 @@ class InputError(DotterelError):
         self.source = source
         self.problem = problem
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # rebuilt from (source, problem) when sent between processes (worker processes, Ray)
+        return (type(self), (self.source, self.problem))
+
 
 class DataFileError(DotterelError):
     """A packaged data file (lexicon, knowledge base, ontology) is missing or malformed."""

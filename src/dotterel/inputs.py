@@ -305,6 +305,11 @@ def article_from_json(line: str, where: str) -> Article | InputError:
         return InputError(where, _json_problem(exc))
     except RecursionError:
         return InputError(where, "invalid JSON (nested too deeply)")
+    return article_from_record(obj, where)
+
+
+def article_from_record(obj: object, where: str) -> Article | InputError:
+    """An Article from one input record (a JSON object, a Parquet row), or what is wrong with it."""
     if not isinstance(obj, dict):
         return InputError(where, "line is not a JSON object")
     art_id = obj.get("id")

@@ -52,6 +52,7 @@ ABBREVIATIONS = (
 _COMPONENT = "dotterel_no_split_after_title"
 
 
+_NOT_START = 2**64 - 1  # sent_start -1 ("not a sentence start") in a uint64 attribute array
 _TERMINAL = (".", "!", "?", '"', "”", "’", "'", ":", ";", "…")
 
 
@@ -61,15 +62,24 @@ def _no_split_after_title(doc):  # type: ignore[no-untyped-def]
     The statistical parser sometimes starts a sentence after "Brig." or after a closing
     parenthesis ("Corps (IRGC) Quds Force"); news sentences do not start there.
     """
+    from spacy.attrs import SENT_START
+
     titles = set(ABBREVIATIONS)
+    # Written as one array: the Token.is_sent_start setter scans the whole Doc on every call (quadratic).
+    starts = doc.to_array([SENT_START])
+    changed = False
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if prev.text in titles or "\n" in prev.whitespace_ + prev.text:
             if prev.text in titles:
-                tok.is_sent_start = False
+                starts[tok.i] = _NOT_START
+                changed = True
             continue
         if not prev.text.endswith(_TERMINAL):
-            tok.is_sent_start = False
+            starts[tok.i] = _NOT_START
+            changed = True
+    if changed:
+        doc.from_array([SENT_START], starts)
     return doc
 
 

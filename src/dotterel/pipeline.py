@@ -45,6 +45,7 @@ class Outcome:
     article: Article
     events: tuple[Event, ...] = ()
     error: InputError | None = None
+    sentences: tuple[int, ...] = ()  # where each sentence of the parsed text starts (character offsets)
 
 
 class Coder:
@@ -165,7 +166,7 @@ class Coder:
                 log.exception("coding article %s failed", article.id)
                 yield Outcome(article=article, error=InputError(f"article {article.id}", f"coding failed: {exc}"))
                 continue
-            yield Outcome(article=article, events=tuple(events))
+            yield Outcome(article=article, events=tuple(events), sentences=tuple(s.start_char for s in doc.sents))
 
     def _language_problem(self, article: Article) -> InputError | None:
         problem = self.language.problem(article.text)

@@ -190,6 +190,8 @@ class ArticleActors:
         self._cache: dict[int, tuple[Mention, ...]] = {}
         self._mentions: list[Mention] = []
         self.referents: list[Referent] = []
+        self._referent_ids: set[int] = set()  # mention indices in referents (linear-time membership)
+        self._referents_in: dict[int, list[int]] = {}  # sentence -> positions in referents
         self._persons: list[tuple[str, Mention, tuple[Entity, ...]]] = []
         self._match_names(matcher)
         self._prepass()
@@ -290,7 +292,7 @@ class ArticleActors:
                     continue
                 mentions = self.resolve(tok)
                 for m in mentions:
-                    if m.entities and m.index not in {r.mention.index for r in self.referents}:
+                    if m.entities and m.index not in self._referent_ids:
                         self._add_referent(m, tok)
 
     def _add_referent(self, mention: Mention, tok) -> None:  # type: ignore[no-untyped-def]
@@ -304,6 +306,8 @@ class ArticleActors:
         )
         if plural and head.tag_ in ("NNS", "NNPS"):
             person = False  # "his parents" are a "they", not a "he"
+        self._referent_ids.add(mention.index)
+        self._referents_in.setdefault(mention.sentence, []).append(len(self.referents))
         self.referents.append(
             Referent(
                 mention=mention,
@@ -754,7 +758,7 @@ class ArticleActors:
         if any(c.dep_ in ("amod", "compound", "prep") for c in tok.children):
             return None
         sent = self._sentence_index(tok.i)
-        for r in reversed(self.referents):
+        for r in reversed(self._referents_near(sent, 3)):
             if r.token < tok.i and sent - r.mention.sentence <= 3 and self._collective(r):
                 return self._new_mention(
                     self._left_bound(tok, tok.i),
@@ -803,9 +807,14 @@ class ArticleActors:
                 stack.extend(c for c in cur.children if c.dep_ not in ("ccomp", "relcl"))
         return None
 
+    def _referents_near(self, sent: int, back: int) -> list[Referent]:
+        """Referents of sentences sent-back..sent, in the order they were found (bounded, not a scan of all)."""
+        spots = sorted(p for s in range(sent - back, sent + 1) for p in self._referents_in.get(s, ()))
+        return [self.referents[p] for p in spots]
+
     def _antecedent(self, tok, want: str) -> Referent | None:  # type: ignore[no-untyped-def]
         sent = self._sentence_index(tok.i)
-        before = [r for r in self.referents if r.token < tok.i and sent - r.mention.sentence <= 2]
+        before = [r for r in self._referents_near(sent, 2) if r.token < tok.i]
         if want == "person":
             gender = "m" if tok.lower_ in MALE else "f"
             cands = [r for r in before if r.person and r.gender in (None, gender)]

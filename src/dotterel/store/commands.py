@@ -35,6 +35,9 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     ing.add_argument("--recode", action="store_true", help="code stored articles again, replacing their events")
     ing.add_argument("--no-merge", action="store_true", help="do not merge duplicate events (run `merge` later)")
     ing.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    from dotterel.engines import add_coding_options
+
+    add_coding_options(ing, engines=False)
 
     ev = sub.add_parser(
         "events",
@@ -124,14 +127,17 @@ def _filter(args: argparse.Namespace, store):  # type: ignore[no-untyped-def]
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from dotterel.cli_output import warn
+    from dotterel.engines import limits_from, open_coder
     from dotterel.inputs import read_articles
     from dotterel.pipeline import Coder, published_date
     from dotterel.store.db import Store
     from dotterel.store.ingest import IngestInterrupted, ingest
 
     published = published_date(args.published, "--published") if args.published else None
-    with Store.open(args.db) as store:
-        coder = Coder.load()
+    with (
+        Store.open(args.db) as store,
+        open_coder(Coder.load, workers=args.workers, limits=limits_from(args)) as coder,
+    ):
         items = read_articles(args.paths, published, warn=warn)
         total = None if args.no_progress else _count_inputs(args.paths)
         with _progress(total, enabled=not args.no_progress) as on_progress:

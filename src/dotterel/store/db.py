@@ -157,23 +157,43 @@ class Store:
             conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     def _migrate(self) -> None:
+        """Apply pending migrations in one exclusive transaction.
+
+        Any number of processes may open a new store at once: the first to take the lock creates the
+        schema, the others wait for it and then find every migration applied (the list is read again
+        inside the transaction, never before it).
+        """
         conn = self._conn
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
-        applied = self.migrations()
         known = [m.name for m in MIGRATIONS]
-        if applied != known[: len(applied)]:
-            raise StoreError(
-                f"{self.path}: made by another dotterel version: migrations {applied} do not match {known}"
+        if self._applied_outside() == known:
+            return  # the usual case: nothing to do, no lock taken
+        with self._write("applying migrations", exclusive=True):
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
             )
-        for migration in MIGRATIONS[len(applied) :]:
-            with self._write(f"applying migration {migration.name}"):
-                for statement in _statements(migration.sql):
-                    conn.execute(statement)
+            applied = self.migrations()
+            if applied != known[: len(applied)]:
+                raise StoreError(
+                    f"{self.path}: made by another dotterel version: migrations {applied} do not match {known}"
+                )
+            for migration in MIGRATIONS[len(applied) :]:
+                try:
+                    for statement in _statements(migration.sql):
+                        conn.execute(statement)
+                except sqlite3.Error as exc:
+                    raise StoreError(
+                        describe_sqlite_error(self.path, f"applying migration {migration.name}", exc)
+                    ) from exc
                 conn.execute(
                     "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (migration.name, utc_now())
                 )
+
+    def _applied_outside(self) -> list[str] | None:
+        """The migrations applied, read without a transaction (None when there is no table yet)."""
+        try:
+            return self.migrations()
+        except sqlite3.OperationalError:
+            return None
 
     def migrations(self) -> list[str]:
         """Names of the migrations applied to this database, in order."""
@@ -196,13 +216,13 @@ class Store:
     # ---- transactions ---------------------------------------------------------------------
 
     @contextmanager
-    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
+    def _write(self, doing: str, *, exclusive: bool = False) -> Iterator[sqlite3.Connection]:
         """One write transaction; rolled back whole on any error."""
         if self.readonly:
             raise StoreError(f"{self.path}: opened read-only; cannot {doing}")
         conn = self._conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN EXCLUSIVE" if exclusive else "BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreError(describe_sqlite_error(self.path, doing, exc)) from exc
         try:
