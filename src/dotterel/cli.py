@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     from dotterel.store.commands import register as register_store
 
     register_store(sub)
+    from dotterel.web.commands import register as register_view
+
+    register_view(sub)
     return parser
 
 
@@ -321,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     from dotterel.store.commands import HANDLERS as STORE_HANDLERS
+    from dotterel.web.commands import HANDLERS as VIEW_HANDLERS
 
     handlers = {
         "code": _cmd_code,
@@ -328,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         "evaluate": _cmd_evaluate,
         "train": _cmd_train,
         **STORE_HANDLERS,
+        **VIEW_HANDLERS,
     }
     try:
         return handlers[args.command](args)
