@@ -24,7 +24,7 @@ from dotterel.store.query import (
     merged_sources,
 )
 
-SpanKind = Literal["trigger", "actor", "recipient", "date", "place"]
+SpanKind = Literal["trigger", "actor", "recipient", "date", "place", "evidence"]
 SPAN_KINDS: tuple[SpanKind, ...] = ("trigger", "actor", "recipient", "date", "place")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
 
@@ -65,6 +65,7 @@ class EventEvidence:
 
     stored: StoredEvent
     text: str  # the article text (the evidence sentence alone when the article text is not stored)
+    whole: bool  # True when `text` is the whole article
     sentence_start: int  # the evidence sentence in `text`
     sentence_end: int
     spans: tuple[Span, ...]  # sorted by start, in `text` coordinates
@@ -223,6 +224,7 @@ def _evidence(store: Store, stored: StoredEvent, article_text: str | None) -> Ev
     return EventEvidence(
         stored=stored,
         text=text,
+        whole=whole,
         sentence_start=s0,
         sentence_end=s1,
         spans=tuple(sorted(spans, key=lambda s: (s.start, -s.end))),
