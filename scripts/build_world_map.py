@@ -50,6 +50,38 @@ def ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[list
     return out
 
 
+def split_antimeridian(points: list[list[float]]) -> list[list[list[float]]]:
+    """A ring that crosses longitude ±180 as rings that stay on one side (so no line crosses the map)."""
+    jumps = [i for i in range(len(points) - 1) if abs(points[i][0] - points[i + 1][0]) > 180]
+    if not jumps:
+        return [points]
+    if len(jumps) == 1:  # a ring around a pole (Antarctica): close it along the map's edge
+        i = jumps[0]
+        a, b = points[i], points[i + 1]
+        side = 180.0 if a[0] > 0 else -180.0
+        pole = -90.0 if sum(p[1] for p in points) < 0 else 90.0
+        return [points[: i + 1] + [[side, a[1]], [side, pole], [-side, pole], [-side, b[1]]] + points[i + 1 :]]
+    pieces: list[list[list[float]]] = []
+    current = [points[0]]
+    for p, q in zip(points, points[1:], strict=False):
+        if abs(p[0] - q[0]) > 180:
+            side = 180.0 if p[0] > 0 else -180.0
+            q_lon = q[0] + (360 if side > 0 else -360)
+            t = (side - p[0]) / (q_lon - p[0]) if q_lon != p[0] else 0.0
+            lat = round(p[1] + t * (q[1] - p[1]), 2)
+            current.append([side, lat])
+            pieces.append(current)
+            current = [[-side, lat], q]
+        else:
+            current.append(q)
+    pieces[0] = current + pieces[0][1:]  # the ring is closed: its last piece runs on into the first
+    sides: dict[bool, list[list[float]]] = {}
+    for piece in pieces:
+        east = sum(p[0] for p in piece) > 0
+        sides.setdefault(east, []).extend(piece)
+    return [ring + [ring[0]] for ring in sides.values() if len(ring) >= 3]
+
+
 def main(path: str) -> None:
     topo = json.loads(Path(path).read_text(encoding="utf-8"))
     arcs = decode_arcs(topo)
@@ -62,7 +94,7 @@ def main(path: str) -> None:
             code = found.alpha_3 if found else None
         code = code or _NO_NUMERIC.get(name)
         polys = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]]
-        rings = [ring(r, arcs) for poly in polys for r in poly]
+        rings = [part for poly in polys for r in poly for part in split_antimeridian(ring(r, arcs))]
         countries.append({"iso3": code, "name": name, "rings": [r for r in rings if len(r) >= 4]})
     doc = {
         "source": "Natural Earth 1:110m Admin 0 countries v4.1.0 (public domain), via world-atlas 2.0.2",

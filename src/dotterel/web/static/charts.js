@@ -62,11 +62,12 @@
     svg("rect", { width: 6, height: 6, fill: "#eef0f3" }, pattern);
     svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#9aa3ad", "stroke-width": 2 }, pattern);
 
-    const all = data.bins.concat(data.spans);
+    const shown = scale === "norm" ? data.bins.filter((b) => b.articles) : data.bins;
+    const all = shown.concat(data.spans);
     container.replaceChildren();
     if (!all.length) {
-      container.append(el("p", { class: "empty", text: "No dated events match these filters." }));
-      return;
+      container.append(el("p", { class: "empty", text: data.bins.length ? "No events in periods with articles published; show event counts." : "No dated events match these filters." }));
+      return "";
     }
     let lo = Math.min(...all.map((b) => time(b.start)));
     let hi = Math.max(...all.map((b) => time(b.end)));

@@ -63,21 +63,69 @@
       const fine = p.resolution >= 4;
       const circle = svg("circle", {
         class: `place res${p.resolution}`, cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
-        fill: fine ? "#c73a2e" : "rgba(199,58,46,0.12)", "fill-opacity": fine ? 0.75 : 1,
-        stroke: "#c73a2e", "stroke-dasharray": p.resolution === 1 ? "3 2" : null, "data-place": p.place,
+        fill: fine ? "#c73a2e" : "rgba(199,58,46,0.12)", "fill-opacity": fine ? 0.6 : 1,
+        stroke: "#c73a2e", "stroke-dasharray": p.resolution === 1 ? "3 2" : null, "data-place": p.place, "data-r": r.toFixed(1),
       }, pointLayer);
       const text = `${p.place} (${p.country_code}): ${p.n} events\nresolved to the ${RESOLUTION[p.resolution] || "?"}`;
       circle.addEventListener("mousemove", (e) => tip.show(e, text));
       circle.addEventListener("mouseleave", () => tip.hide());
       circle.addEventListener("click", () => showPlace(panel, p));
     }
+    const labelled = [];
     for (const p of places.slice(0, 8)) {
       const [x, y] = project(p.lon, p.lat);
+      if (labelled.some(([lx, ly]) => Math.abs(lx - x) < 1 && Math.abs(ly - y) < 1)) continue;  // same spot (a country at its capital)
+      labelled.push([x, y]);
       const r = 3 + 14 * Math.sqrt(p.n / maxN);
-      svg("text", { class: "place-label", x: (x + r + 2).toFixed(1), y: (y + 3).toFixed(1), text: p.place }, pointLayer);
+      svg("text", { class: "place-label", x: (x + r + 2).toFixed(1), y: (y + 3).toFixed(1), "data-x": x.toFixed(1), "data-r": r.toFixed(1), text: p.place }, pointLayer);
     }
     container.dataset.ready = "1";
+    fit(root, places.map((q) => project(q.lon, q.lat)), width, height);
     return `${places.length} of ${data.total_places} places shown; ${data.unplaced} events have no place.`;
+  }
+
+  /** Zoom the map to the places (or back to the world) by its viewBox; marks keep their screen size. */
+  function fit(root, points, width, height) {
+    const world = `0 0 ${width} ${height}`;
+    let box = world;
+    if (points.length) {
+      const xs = points.map((p) => p[0]);
+      const ys = points.map((p) => p[1]);
+      const span = Math.max(width * 0.18, (Math.max(...xs) - Math.min(...xs)) * 1.6, ((Math.max(...ys) - Math.min(...ys)) * 1.6 * width) / height);
+      const w = Math.min(width, span);
+      const h = (w * height) / width;
+      const cx = (Math.max(...xs) + Math.min(...xs)) / 2;
+      const cy = (Math.max(...ys) + Math.min(...ys)) / 2;
+      const x0 = Math.max(0, Math.min(width - w, cx - w / 2));
+      const y0 = Math.max(0, Math.min(height - h, cy - h / 2));
+      box = `${x0} ${y0} ${w} ${h}`;
+    }
+    const apply = (viewBox) => {
+      root.setAttribute("viewBox", viewBox);
+      const zoom = width / Number(viewBox.split(" ")[2]);
+      root.querySelectorAll("circle.place").forEach((c) => {
+        c.setAttribute("r", (Number(c.dataset.r) / zoom).toFixed(2));
+        c.setAttribute("stroke-width", (1.5 / zoom).toFixed(2));
+      });
+      root.querySelectorAll("text.place-label").forEach((t) => {
+        t.setAttribute("font-size", (10 / zoom).toFixed(2));
+        t.setAttribute("x", (Number(t.dataset.x) + (Number(t.dataset.r) + 2) / zoom).toFixed(2));
+        t.setAttribute("stroke-width", (3 / zoom).toFixed(2));
+      });
+      root.querySelectorAll("path.country").forEach((c) => c.setAttribute("stroke-width", (0.5 / zoom).toFixed(3)));
+    };
+    apply(box);
+    const button = document.getElementById("map-zoom");
+    if (button) {
+      let zoomed = box !== world;
+      button.textContent = zoomed ? "Show the world" : "Zoom to the events";
+      button.hidden = box === world;
+      button.onclick = () => {
+        zoomed = !zoomed;
+        apply(zoomed ? box : world);
+        button.textContent = zoomed ? "Show the world" : "Zoom to the events";
+      };
+    }
   }
 
   async function showPlace(panel, p) {
