@@ -127,7 +127,7 @@ def filter_params(
         str | None, Query(max_length=MAX_TEXT, description="words that must all occur in the evidence")
     ] = None,
     country: Annotated[
-        str | None, Query(max_length=3, description="ISO3 code of either side or of the event's place")
+        str | None, Query(max_length=MAX_TEXT, description="ISO3 code of either side or of the event's place")
     ] = None,
     place: Annotated[
         str | None, Query(max_length=MAX_TEXT, description="the event's place, resolved or as written")

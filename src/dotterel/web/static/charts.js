@@ -16,30 +16,29 @@
     return unit * power;
   }
 
-  /** Tick dates (ms) between lo and hi at a readable spacing, with their labels. */
+  /** Tick dates (ms) between lo and hi at a readable spacing (at most maxTicks), with their labels. */
   function timeTicks(lo, hi, maxTicks) {
-    const days = (hi - lo) / DAY;
     const out = [];
-    const start = new Date(lo);
-    if (days > 366 * 3) {
-      const every = Math.max(1, Math.ceil(days / 365 / maxTicks));
-      for (let y = start.getUTCFullYear(); Date.UTC(y, 0, 1) <= hi; y += 1) {
-        const t = Date.UTC(y, 0, 1);
-        if (t >= lo && y % every === 0) out.push([t, String(y)]);
-      }
-    } else if (days > 62) {
-      const every = Math.max(1, Math.ceil(days / 30.4 / maxTicks));
-      for (let y = start.getUTCFullYear(), m = start.getUTCMonth(); Date.UTC(y, m, 1) <= hi; m += 1) {
-        if (m === 12) { m = 0; y += 1; }
-        const t = Date.UTC(y, m, 1);
-        if (t >= lo && m % every === 0) out.push([t, m === 0 ? `${MONTHS[m]} ${y}` : MONTHS[m]]);
-      }
-    } else {
-      const every = Math.max(1, Math.ceil(days / maxTicks));
-      for (let t = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()); t <= hi; t += DAY * every) {
+    const days = (hi - lo) / DAY;
+    if (days <= 62) {
+      const step = [1, 2, 7, 14, 28].find((d) => days / d <= maxTicks) || 28;
+      const first = new Date(lo);
+      for (let t = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate()); t <= hi; t += DAY * step) {
         const d = new Date(t);
         out.push([t, `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`]);
       }
+      return out;
+    }
+    const months = days / 30.44;
+    const step = [1, 2, 3, 6, 12, 24, 60, 120].find((m) => months / m <= Math.max(1, maxTicks)) || 120;
+    const first = new Date(lo);
+    for (let k = first.getUTCFullYear() * 12 + first.getUTCMonth(); ; k += 1) {
+      const y = Math.floor(k / 12);
+      const m = k % 12;
+      const t = Date.UTC(y, m, 1);
+      if (t > hi) break;
+      if (t < lo || k % step !== 0) continue;
+      out.push([t, step >= 12 ? String(y) : m === 0 ? `${MONTHS[m]} ${y}` : MONTHS[m]]);
     }
     return out;
   }

@@ -65,13 +65,13 @@
     const ys = pos.map((q) => q.y);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
     const sx = x1 > x0 ? (width - 160) / (x1 - x0) : 1;
-    const sy = y1 > y0 ? (height - 90) / (y1 - y0) : 1;
+    const sy = y1 > y0 ? (height - 150) / (y1 - y0) : 1;
     const k = Math.min(sx, sy, 3);
     const cx = (x0 + x1) / 2;
     const cy = (y0 + y1) / 2;
     for (const q of pos) {
       q.x = width / 2 - 30 + (q.x - cx) * k;
-      q.y = height / 2 + (q.y - cy) * k;
+      q.y = height / 2 + 15 + (q.y - cy) * k;
     }
     return pos;
   }
