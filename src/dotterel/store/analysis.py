@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 from dotterel.errors import DotterelError
 from dotterel.store.db import Store
-from dotterel.store.query import EventFilter, _run, where_clause
+from dotterel.store.merge import UNKNOWN
+from dotterel.store.query import EventFilter, _run, from_clause, where_clause
 
 INTERVALS = ("day", "week", "month", "year")
 GROUPINGS = ("quad", "event")
 LEVELS = ("country", "sector")
 _RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 _PRECISION_RANK = {"day": 0, "month": 2, "year": 3}
-_FROM = " FROM events e JOIN articles a ON a.id = e.article_id"
 TEXT_KEY = "text:"
 """Prefix of the key of an actor without a code: `text:` and the text as written (lower case)."""
 
@@ -81,7 +81,7 @@ def timeline(store: Store, f: EventFilter | None = None, *, interval: str = "mon
     where, params = where_clause(f)
     group = "CAST(e.quad_code AS TEXT)" if by == "quad" else "e.event"
     sql = (
-        f"SELECT e.date_start AS d, e.date_precision AS p, {group} AS g, COUNT(*) AS n{_FROM}{where} "
+        f"SELECT e.date_start AS d, e.date_precision AS p, {group} AS g, COUNT(*) AS n{from_clause(f)}{where} "
         "GROUP BY d, p, g"
     )
     fine: dict[str, dict[str, int]] = {}
@@ -153,15 +153,26 @@ def _article_volume(store: Store, interval: str, f: EventFilter | None) -> dict[
 # ---- actors and the network ---------------------------------------------------------------------
 
 
-def _key_sql(level: str) -> str:
-    text = f"'{TEXT_KEY}' || lower(COALESCE(n.mention_text, n.name, '?'))"
+def _key_sql(level: str, n: str = "n") -> str:
+    """The node key of entity alias `n`: its code (and sector), or `text:` + its text when uncoded."""
+    text = f"'{TEXT_KEY}' || lower(COALESCE({n}.mention_text, {n}.name, '?'))"
     if level == "sector":
-        return f"CASE WHEN n.code IS NULL THEN {text} ELSE n.code || COALESCE('/' || n.sector, '') END"
-    return f"COALESCE(n.code, {text})"
+        return f"CASE WHEN {n}.code IS NULL THEN {text} ELSE {n}.code || COALESCE('/' || {n}.sector, '') END"
+    return f"COALESCE({n}.code, {text})"
 
 
-def _label_sql() -> str:
-    return "COALESCE(n.mention_text, n.name)"
+def _text_labels(store: Store, keys: set[str]) -> dict[str, str]:
+    """Uncoded actors' keys → the text as written (first spelling in sort order)."""
+    wanted = {k[len(TEXT_KEY) :] for k in keys if k.startswith(TEXT_KEY)}
+    if not wanted:
+        return {}
+    rows = _run(
+        store,
+        "SELECT lower(COALESCE(mention_text, name, '?')) AS t, MIN(COALESCE(mention_text, name, '?')) "
+        "FROM entities WHERE code IS NULL GROUP BY t",
+        [],
+    )
+    return {TEXT_KEY + t: label for t, label in rows if t in wanted}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -197,59 +208,131 @@ class Network:
 _QUAD_WEIGHT = {1: 0.5, 2: 1.0, 3: -0.5, 4: -1.0}
 
 
-def network(store: Store, f: EventFilter | None = None, *, level: str = "country", top: int = 150) -> Network:
-    """Directed, weighted actor → recipient edges (the `top` heaviest) and the nodes they join."""
+@dataclass(slots=True)
+class _Dyads:
+    """Running counts: per (actor node, recipient node) [n, q1, q2, q3, q4, goldstein sum, goldstein n],
+    and per node the events it acts in and receives."""
+
+    edges: dict[tuple[str, str], list[float]]
+    roles: dict[str, list[int]]  # key -> [as actor, as recipient]
+
+    def add_pair(self, a: str, r: str, quad: int, n: int, gsum: float, gcount: int) -> None:
+        cell = self.edges.setdefault((a, r), [0, 0, 0, 0, 0, 0.0, 0])
+        cell[0] += n
+        cell[quad] += n
+        cell[5] += gsum
+        cell[6] += gcount
+
+    def add(self, actors: list[str], recipients: list[str], quad: int, n: int, gsum: float, gcount: int) -> None:
+        for a in actors:
+            self.roles.setdefault(a, [0, 0])[0] += n
+        for r in recipients:
+            self.roles.setdefault(r, [0, 0])[1] += n
+        for a in actors:
+            for r in recipients:
+                self.add_pair(a, r, quad, n, gsum, gcount)
+
+
+def _dyads(store: Store, f: EventFilter | None, level: str, *, with_roles: bool = False) -> _Dyads:
+    """Every actor → recipient pair of the filtered events, each event counted once per distinct pair.
+
+    At country level, events whose sides are all coded are counted from the events' own code lists
+    (one grouped pass over a covering index); only events with an uncoded side read their entities.
+    At sector level every event reads its entities."""
     if level not in LEVELS:
         raise DotterelError(f"level {level!r}: use one of {', '.join(LEVELS)}")
     where, params = where_clause(f)
-    key = _key_sql(level)
-    sql = (
-        "WITH ev AS (SELECT e.id, e.quad_code, e.goldstein" + _FROM + where + "), "
-        f"sides AS (SELECT DISTINCT n.event_rowid AS id, n.role AS role, {key} AS k, {_label_sql()} AS label, "
-        "n.code IS NOT NULL AS coded FROM entities n JOIN ev ON ev.id = n.event_rowid) "
-        "SELECT s.k, r.k, COUNT(*), SUM(ev.quad_code = 1), SUM(ev.quad_code = 2), SUM(ev.quad_code = 3), "
-        "SUM(ev.quad_code = 4), AVG(ev.goldstein), MIN(s.label), MIN(r.label), MIN(s.coded), MIN(r.coded) "
-        "FROM ev JOIN sides s ON s.id = ev.id AND s.role = 'actor' "
-        "JOIN sides r ON r.id = ev.id AND r.role = 'recipient' "
-        "GROUP BY s.k, r.k ORDER BY COUNT(*) DESC, s.k, r.k"
+    out = _Dyads(edges={}, roles={})
+    and_ = " AND " if where else " WHERE "
+    entity_where = where
+    if level == "country":
+        unknown = f"'%{UNKNOWN}%'"
+        coded = f"e.actor_codes NOT LIKE {unknown} AND e.recipient_codes NOT LIKE {unknown}"
+        sql = (
+            "SELECT e.actor_codes, e.recipient_codes, e.quad_code, COUNT(*), SUM(e.goldstein), COUNT(e.goldstein)"
+            + from_clause(f)
+            + where
+            + and_
+            + coded
+            + " GROUP BY 1, 2, 3"
+        )
+        for a, r, q, n, gsum, gcount in _run(store, sql, list(params)):
+            out.add(
+                a.split("|") if a else [],
+                r.split("|") if r else [],
+                int(q),
+                int(n),
+                float(gsum or 0.0),
+                int(gcount),
+            )
+        entity_where = where + and_ + f"NOT ({coded})"
+    # the other events: distinct (actor node, recipient node) pairs per event, through the entities index
+    # (CROSS JOIN keeps events as the outer loop, so each event's entities are two index searches)
+    join = (
+        from_clause(f) + " CROSS JOIN entities na ON na.event_rowid = e.id AND na.role = 'actor' "
+        "CROSS JOIN entities nr ON nr.event_rowid = e.id AND nr.role = 'recipient'"
     )
-    rows = list(_run(store, sql, params))
-    kept = rows[: max(1, top)]
+    sql = (
+        "SELECT ka, kr, q, COUNT(*), SUM(g), COUNT(g) FROM (SELECT DISTINCT e.id, e.quad_code AS q, "
+        f"e.goldstein AS g, {_key_sql(level, 'na')} AS ka, {_key_sql(level, 'nr')} AS kr"
+        + join
+        + entity_where
+        + ") GROUP BY ka, kr, q"
+    )
+    for a, r, q, n, gsum, gcount in _run(store, sql, list(params)):
+        out.add_pair(a, r, int(q), int(n), float(gsum or 0.0), int(gcount))
+    if with_roles:
+        sql = (
+            f"SELECT k, role, COUNT(*) FROM (SELECT DISTINCT e.id, n.role AS role, {_key_sql(level)} AS k"
+            + from_clause(f)
+            + " CROSS JOIN entities n ON n.event_rowid = e.id"
+            + entity_where
+            + ") GROUP BY k, role"
+        )
+        for key, role, n in _run(store, sql, list(params)):
+            out.roles.setdefault(key, [0, 0])[0 if role == "actor" else 1] += int(n)
+    return out
+
+
+def network(store: Store, f: EventFilter | None = None, *, level: str = "country", top: int = 150) -> Network:
+    """Directed, weighted actor → recipient edges (the `top` heaviest) and the nodes they join."""
+    dyads = _dyads(store, f, level)
+    ranked = sorted(dyads.edges.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    kept = ranked[: max(1, top)]
+    labels = _text_labels(store, {k for (a, r), _ in kept for k in (a, r)})
     edges: list[Edge] = []
-    nodes: dict[str, dict[str, object]] = {}
-    for src, dst, n, q1, q2, q3, q4, gold, slabel, rlabel, scoded, rcoded in kept:
-        quads = (int(q1 or 0), int(q2 or 0), int(q3 or 0), int(q4 or 0))
+    nodes: dict[str, list[int]] = {}
+    for (src, dst), cell in kept:
+        n = int(cell[0])
+        quads = (int(cell[1]), int(cell[2]), int(cell[3]), int(cell[4]))
         score = sum(_QUAD_WEIGHT[i + 1] * q for i, q in enumerate(quads)) / n if n else 0.0
         edges.append(
             Edge(
                 source=src,
                 target=dst,
-                n=int(n),
+                n=n,
                 quads=quads,
-                goldstein=None if gold is None else round(float(gold), 2),
+                goldstein=round(cell[5] / cell[6], 2) if cell[6] else None,
                 coop_conflict=round(score, 3),
             )
         )
-        for k, label, coded, role in ((src, slabel, scoded, "as_actor"), (dst, rlabel, rcoded, "as_recipient")):
-            node = nodes.setdefault(
-                k, {"label": k if coded else (label or k), "coded": bool(coded), "as_actor": 0, "as_recipient": 0}
-            )
-            node[role] = int(node[role]) + int(n)  # type: ignore[call-overload]
+        nodes.setdefault(src, [0, 0])[0] += n
+        nodes.setdefault(dst, [0, 0])[1] += n
     return Network(
         level=level,
         nodes=tuple(
             Node(
-                key=k,
-                label=str(v["label"]),
-                coded=bool(v["coded"]),
-                as_actor=int(v["as_actor"]),
-                as_recipient=int(v["as_recipient"]),
-            )  # type: ignore[call-overload]
+                key=k, label=_label(k, labels), coded=not k.startswith(TEXT_KEY), as_actor=v[0], as_recipient=v[1]
+            )
             for k, v in sorted(nodes.items())
         ),
         edges=tuple(edges),
-        total_edges=len(rows),
+        total_edges=len(ranked),
     )
+
+
+def _label(key: str, texts: dict[str, str]) -> str:
+    return texts.get(key, key[len(TEXT_KEY) :]) if key.startswith(TEXT_KEY) else key
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -274,43 +357,34 @@ def actors(
     store: Store, f: EventFilter | None = None, *, level: str = "country", top: int = 50, counterparts: int = 5
 ) -> tuple[ActorSummary, ...]:
     """The `top` actors by events (either role), each with its counterparts and counts."""
-    if level not in LEVELS:
-        raise DotterelError(f"level {level!r}: use one of {', '.join(LEVELS)}")
-    where, params = where_clause(f)
-    key = _key_sql(level)
-    sql = (
-        "WITH ev AS (SELECT e.id" + _FROM + where + ") "
-        f"SELECT {key} AS k, MIN({_label_sql()}), MIN(n.code IS NOT NULL), "
-        "COUNT(DISTINCT CASE WHEN n.role = 'actor' THEN n.event_rowid END), "
-        "COUNT(DISTINCT CASE WHEN n.role = 'recipient' THEN n.event_rowid END) "
-        "FROM entities n JOIN ev ON ev.id = n.event_rowid GROUP BY k "
-        "ORDER BY COUNT(DISTINCT n.event_rowid) DESC, k LIMIT ?"
-    )
-    found = list(_run(store, sql, [*params, int(top)]))
-    if not found:
-        return ()
-    net = network(store, f, level=level, top=100000)
-    labels = {node.key: node.label for node in net.nodes}
-    out = []
-    for k, label, coded, n_actor, n_recipient in found:
-        targets = sorted((e for e in net.edges if e.source == k), key=lambda e: (-e.n, e.target))[:counterparts]
-        sources = sorted((e for e in net.edges if e.target == k), key=lambda e: (-e.n, e.source))[:counterparts]
-        out.append(
-            ActorSummary(
-                key=k,
-                label=k if coded else (label or k),
-                coded=bool(coded),
-                as_actor=int(n_actor),
-                as_recipient=int(n_recipient),
-                targets=tuple(
-                    Counterpart(key=e.target, label=labels.get(e.target, e.target), n=e.n) for e in targets
-                ),
-                sources=tuple(
-                    Counterpart(key=e.source, label=labels.get(e.source, e.source), n=e.n) for e in sources
-                ),
-            )
+    dyads = _dyads(store, f, level, with_roles=True)
+    ranked = sorted(dyads.roles.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))[: max(1, top)]
+    outgoing: dict[str, list[tuple[int, str]]] = {}
+    incoming: dict[str, list[tuple[int, str]]] = {}
+    for (a, r), cell in dyads.edges.items():
+        outgoing.setdefault(a, []).append((int(cell[0]), r))
+        incoming.setdefault(r, []).append((int(cell[0]), a))
+    keys = {k for k, _ in ranked}
+    for k, _ in ranked:
+        keys |= {x for _, x in outgoing.get(k, [])} | {x for _, x in incoming.get(k, [])}
+    labels = _text_labels(store, keys)
+
+    def best(pairs: list[tuple[int, str]]) -> tuple[Counterpart, ...]:
+        top_pairs = sorted(pairs, key=lambda p: (-p[0], p[1]))[:counterparts]
+        return tuple(Counterpart(key=k, label=_label(k, labels), n=n) for n, k in top_pairs)
+
+    return tuple(
+        ActorSummary(
+            key=k,
+            label=_label(k, labels),
+            coded=not k.startswith(TEXT_KEY),
+            as_actor=v[0],
+            as_recipient=v[1],
+            targets=best(outgoing.get(k, [])),
+            sources=best(incoming.get(k, [])),
         )
-    return tuple(out)
+        for k, v in ranked
+    )
 
 
 def actor_filter_fields(key: str, role: str) -> dict[str, object]:
@@ -350,7 +424,7 @@ def places(store: Store, f: EventFilter | None = None, *, top: int = 500) -> Pla
         _run(
             store,
             "SELECT e.loc_resolved, e.loc_country, e.loc_lat, e.loc_lon, e.loc_resolution, COUNT(*) AS n"
-            + _FROM
+            + from_clause(f)
             + where
             + (" AND " if where else " WHERE ")
             + "e.loc_resolved IS NOT NULL GROUP BY 1, 2, 3, 4, 5 ORDER BY n DESC, 1",
@@ -362,7 +436,7 @@ def places(store: Store, f: EventFilter | None = None, *, top: int = 500) -> Pla
         for c, n in _run(
             store,
             "SELECT e.loc_country, COUNT(*) AS n"
-            + _FROM
+            + from_clause(f)
             + where
             + (" AND " if where else " WHERE ")
             + "e.loc_country IS NOT NULL GROUP BY 1 ORDER BY n DESC, 1",
@@ -372,7 +446,11 @@ def places(store: Store, f: EventFilter | None = None, *, top: int = 500) -> Pla
     unplaced = int(
         _run(
             store,
-            "SELECT COUNT(*)" + _FROM + where + (" AND " if where else " WHERE ") + "e.loc_resolved IS NULL",
+            "SELECT COUNT(*)"
+            + from_clause(f)
+            + where
+            + (" AND " if where else " WHERE ")
+            + "e.loc_resolved IS NULL",
             list(params),
         ).fetchone()[0]
     )
@@ -391,6 +469,79 @@ def places(store: Store, f: EventFilter | None = None, *, top: int = 500) -> Pla
         countries=tuple(countries),
         unplaced=unplaced,
         total_places=len(rows),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reporting:
+    """How the filtered events are reported: modality, date origin, precision (one pass over them)."""
+
+    hedged: int
+    negated: int
+    future: int
+    hypothetical: int
+    asserted: int
+    inherited: int  # dated from the story's context
+    undated: int
+    by_precision: tuple[tuple[str, int], ...]
+    total: int
+    by_type: tuple[tuple[str, int], ...]  # most events first
+    by_quad: tuple[tuple[int, int], ...]
+
+
+def reporting(store: Store, f: EventFilter | None = None) -> Reporting:
+    where, params = where_clause(f)
+    row = _run(
+        store,
+        "SELECT SUM(e.hedged), SUM(e.negated), SUM(e.future), SUM(e.hypothetical), "
+        "SUM(e.hedged = 0 AND e.negated = 0 AND e.future = 0 AND e.hypothetical = 0), "
+        "SUM(e.date_start IS NOT NULL AND e.date_inherited = 1), SUM(e.date_start IS NULL), "
+        "SUM(e.date_precision = 'day'), SUM(e.date_precision = 'month'), SUM(e.date_precision = 'year'), COUNT(*)"
+        + from_clause(f)
+        + where,
+        list(params),
+    ).fetchone()
+    v = [int(x or 0) for x in row]
+    groups = list(
+        _run(
+            store,
+            "SELECT e.event, e.quad_code, COUNT(*)" + from_clause(f) + where + " GROUP BY 1, 2",
+            list(params),
+        )
+    )
+    by_type: dict[str, int] = {}
+    by_quad: dict[int, int] = {}
+    for event, quad, n in groups:
+        by_type[event] = by_type.get(event, 0) + n
+        by_quad[int(quad)] = by_quad.get(int(quad), 0) + n
+    return Reporting(
+        hedged=v[0],
+        negated=v[1],
+        future=v[2],
+        hypothetical=v[3],
+        asserted=v[4],
+        inherited=v[5],
+        undated=v[6],
+        by_precision=(("day", v[7]), ("month", v[8]), ("year", v[9])),
+        total=v[10],
+        by_type=tuple(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_quad=tuple(sorted(by_quad.items())),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoreCounts:
+    articles: dict[str, int]  # by status
+    inputs_rejected: int
+    merged_events: int
+
+
+def store_counts(store: Store) -> StoreCounts:
+    conn = store.connection
+    return StoreCounts(
+        articles=dict(conn.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall()),
+        inputs_rejected=int(conn.execute("SELECT COUNT(*) FROM rejected_inputs").fetchone()[0]),
+        merged_events=int(conn.execute("SELECT COUNT(*) FROM merged_events").fetchone()[0]),
     )
 
 

@@ -156,7 +156,7 @@ def _where(f: EventFilter | None) -> tuple[str, list[object]]:
     for role, spec in (("actor", f.actor), ("recipient", f.recipient)):
         if spec is None:
             continue
-        cond = ["n.event_rowid = e.id", "n.role = ?"]
+        cond = ["n.role = ?"]
         params.append(role)
         if spec.code:
             cond.append("n.code = ?")
@@ -164,7 +164,7 @@ def _where(f: EventFilter | None) -> tuple[str, list[object]]:
         if spec.sector:
             cond.append("n.sector = ?")
             params.append(spec.sector)
-        clauses.append(f"EXISTS (SELECT 1 FROM entities n WHERE {' AND '.join(cond)})")
+        clauses.append(f"e.id IN (SELECT n.event_rowid FROM entities n WHERE {' AND '.join(cond)})")
     if f.events:
         clauses.append(f"e.event IN ({', '.join('?' * len(f.events))})")
         params.extend(t.upper() for t in f.events)
@@ -187,6 +187,14 @@ def _where(f: EventFilter | None) -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def from_clause(f: EventFilter | None) -> str:
+    """`FROM events e`, joined to its articles only when the filter reads them (the source): every
+    event has exactly one article, so the join changes no count, but it costs a lookup per event."""
+    if f is not None and f.source:
+        return " FROM events e JOIN articles a ON a.id = e.article_id"
+    return " FROM events e"
+
+
 def where_clause(f: EventFilter | None) -> tuple[str, list[object]]:
     """The SQL WHERE clause (over `events e JOIN articles a`) and its parameters, for other readers."""
     return _where(f)
@@ -201,9 +209,7 @@ PRECISIONS = ("day", "month", "year", "none")
 def _view_clauses(f: EventFilter, clauses: list[str], params: list[object]) -> None:
     """The analyst's filters: country (either side or the place), place, confidence, modality, dates."""
     if f.country:
-        clauses.append(
-            "(e.loc_country = ? OR EXISTS (SELECT 1 FROM entities n WHERE n.event_rowid = e.id AND n.code = ?))"
-        )
+        clauses.append("(e.loc_country = ? OR e.id IN (SELECT n.event_rowid FROM entities n WHERE n.code = ?))")
         params += [f.country.upper(), f.country.upper()]
     if f.place:
         clauses.append("(e.loc_resolved = ? COLLATE NOCASE OR e.loc_extracted = ? COLLATE NOCASE)")
@@ -239,7 +245,7 @@ def _view_clauses(f: EventFilter, clauses: list[str], params: list[object]) -> N
     for role, text in (("actor", f.actor_text), ("recipient", f.recipient_text)):
         if text:
             clauses.append(
-                "EXISTS (SELECT 1 FROM entities n WHERE n.event_rowid = e.id AND n.role = ? "
+                "e.id IN (SELECT n.event_rowid FROM entities n WHERE n.role = ? "
                 "AND (n.mention_text = ? COLLATE NOCASE OR n.name = ? COLLATE NOCASE))"
             )
             params += [role, text.strip(), text.strip()]
@@ -301,9 +307,20 @@ def iter_events(
         yield _stored_event(store, row)
 
 
+def page_events(store: Store, f: EventFilter | None, *, order: str, offset: int, limit: int) -> list[StoredEvent]:
+    """One page of events: the page's ids are found first (a light query), then only they are read
+    in full, so a deep page does not read every row before it."""
+    if order not in _ORDER:
+        raise DotterelError(f"order {order!r}: use one of {', '.join(_ORDER)}")
+    where, params = _where(f)
+    sql = "SELECT e.id" + from_clause(f) + where + _ORDER[order] + " LIMIT ? OFFSET ?"
+    ids = [r[0] for r in _run(store, sql, [*params, int(limit), int(offset)])]
+    return [event_by_rowid(store, i) for i in ids]
+
+
 def count_events(store: Store, f: EventFilter | None = None) -> int:
     where, params = _where(f)
-    sql = "SELECT COUNT(*) FROM events e JOIN articles a ON a.id = e.article_id" + where
+    sql = "SELECT COUNT(*)" + from_clause(f) + where
     return int(_run(store, sql, params).fetchone()[0])
 
 
@@ -486,7 +503,7 @@ def stats(store: Store, f: EventFilter | None = None, *, top: int = 20) -> Store
     conn = store.connection
     status = dict(conn.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())
     where, params = _where(f)
-    base = " FROM events e JOIN articles a ON a.id = e.article_id" + where
+    base = from_clause(f) + where
 
     def counts(expr: str, order: str, limit: int | None = None) -> tuple[Count, ...]:
         sql = f"SELECT {expr} AS label, COUNT(*) AS n{base} GROUP BY label ORDER BY {order}"

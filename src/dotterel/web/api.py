@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from dotterel.store import analysis
 from dotterel.store.db import Store
 from dotterel.store.evidence import article_evidence, event_evidence
-from dotterel.store.query import count_events, iter_events, stats
+from dotterel.store.query import count_events, page_events, stats
 from dotterel.web.filters import MAX_PER_PAGE, MAX_TEXT, FilterParams, filter_params
 from dotterel.web.serialize import article_dict, event_record, evidence_dict, plain
 
@@ -45,7 +45,7 @@ def events_page(
     flt = params.to_filter()
     total = count_events(store, flt)
     pages = max(1, -(-total // per_page))
-    rows = list(iter_events(store, replace(flt, limit=per_page), order=sort, offset=(page - 1) * per_page))
+    rows = page_events(store, flt, order=sort, offset=(page - 1) * per_page, limit=per_page)
     return rows, total, pages
 
 
@@ -173,6 +173,15 @@ def api_places(
 def api_stats(request: Request, params: Filters) -> dict[str, Any]:
     with open_store(request) as store:
         return plain(stats(store, params.to_filter()))
+
+
+@router.get("/reporting", summary="How the events are reported: modality, date origin and precision")
+def api_reporting(request: Request, params: Filters) -> dict[str, Any]:
+    with open_store(request) as store:
+        out = plain(analysis.reporting(store, params.to_filter()))
+        for name in ("by_precision", "by_type", "by_quad"):
+            out[name] = dict(out[name])
+        return out
 
 
 @router.get("/options", summary="Values present in the store (for filter forms)")

@@ -24,7 +24,7 @@ from dotterel.store.evidence import (
     origin_phrase,
     segments,
 )
-from dotterel.store.query import MODALITIES, PRECISIONS, count_events, iter_events, stats
+from dotterel.store.query import MODALITIES, PRECISIONS, iter_events
 from dotterel.web.api import Page, PerPage, Sort, events_page, open_store
 from dotterel.web.filters import MAX_TEXT, FilterParams, filter_params
 
@@ -76,10 +76,9 @@ def _common(store: Any, params: FilterParams) -> dict[str, Any]:
 def overview(request: Request, params: Filters) -> HTMLResponse:
     with open_store(request) as store:
         flt = params.to_filter()
-        st = stats(store, flt)
-        modality = {m: count_events(store, replace(flt, modality=(m,))) for m in MODALITIES}
-        undated = count_events(store, replace(flt, precision=("none",)))
-        inherited = count_events(store, replace(flt, inherited=True))
+        counts = analysis.reporting(store, flt)
+        modality = {m: getattr(counts, m) for m in MODALITIES}
+        undated, inherited = counts.undated, counts.inherited
         net = analysis.network(store, flt, top=10)
         plc = analysis.places(store, flt, top=10)
         recent = list(iter_events(store, replace(flt, limit=8), order="-date"))
@@ -87,7 +86,8 @@ def overview(request: Request, params: Filters) -> HTMLResponse:
             request,
             "index.html",
             page="overview",
-            stats=st,
+            counts=counts,
+            store_counts=analysis.store_counts(store),
             modality=modality,
             undated=undated,
             inherited=inherited,

@@ -53,7 +53,7 @@
     const laneKinds = [...new Set(data.spans.map((s) => s.precision))].sort((a, b) => (a === "month" ? -1 : 1));
     const laneHeight = opts.compact ? 14 : 20;
     const plotHeight = opts.compact ? 130 : 300;
-    const margin = { top: 10, right: 16, bottom: 26 + laneKinds.length * (laneHeight + 6), left: 52 };
+    const margin = { top: 10, right: 16, bottom: 26 + laneKinds.length * (laneHeight + 6), left: laneKinds.length ? 76 : 52 };
     const height = margin.top + plotHeight + margin.bottom;
     const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
     const defs = svg("defs", {}, root);
