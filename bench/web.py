@@ -272,6 +272,7 @@ def main() -> int:
             "/api/network",
             "/api/network?level=sector&top=500",
             "/api/actors",
+            "/api/actors?level=sector",
             "/api/dyads/series?actor_node=IRN&recipient_node=IRQ",
             "/api/places",
             "/api/stats",
