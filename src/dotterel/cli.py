@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     from dotterel.store.commands import register as register_store
 
     register_store(sub)
+    from dotterel.web.commands import register as register_view
+
+    register_view(sub)
     return parser
 
 
@@ -470,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     from dotterel.store.commands import HANDLERS as STORE_HANDLERS
+    from dotterel.web.commands import HANDLERS as VIEW_HANDLERS
 
     handlers = {
         "code": _cmd_code,
@@ -478,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         "train": _cmd_train,
         "train-events": _cmd_train_events,
         **STORE_HANDLERS,
+        **VIEW_HANDLERS,
     }
     from dotterel.cli_output import pipe_closed
 

@@ -12,6 +12,7 @@ import gzip
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -97,6 +98,65 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--source", help="the articles' source name")
     g.add_argument("--article", metavar="ID", help="one article's events")
     g.add_argument("--text", metavar="WORDS", help="words that must all occur in the evidence sentence")
+    _view_filters(g)
+
+
+def _view_filters(g) -> None:  # type: ignore[no-untyped-def]
+    """The analyst's filters (country, place, confidence, modality, date precision and origin)."""
+    from dotterel.store.query import MODALITIES, PRECISIONS
+
+    g.add_argument("--country", metavar="ISO3", help="events where either side or the place is this country")
+    g.add_argument("--place", help="the event's place, as resolved or as written (e.g. Tehran)")
+    g.add_argument("--min-confidence", type=float, metavar="X", help="confidence at least X (0..1)")
+    g.add_argument(
+        "--modality",
+        action="append",
+        metavar="|".join(MODALITIES),
+        help="events with any of these modalities (repeatable or comma-separated); asserted: none of them",
+    )
+    g.add_argument(
+        "--precision",
+        action="append",
+        metavar="|".join(PRECISIONS),
+        help="date precision(s) (repeatable or comma-separated); none: undated",
+    )
+    g.add_argument(
+        "--date-origin",
+        choices=("own", "inherited"),
+        help="own: dated by the event's own sentence; inherited: dated from the story's context",
+    )
+    g.add_argument("--actor-text", metavar="TEXT", help="an actor as written or by name (also uncoded actors)")
+    g.add_argument("--recipient-text", metavar="TEXT", help="a recipient as written or by name")
+
+
+def _view_filter_values(args: argparse.Namespace) -> dict[str, object]:
+    """EventFilter fields from the analyst's filter options, checked (bad values are a DotterelError)."""
+    from dotterel.store.query import MODALITIES, PRECISIONS
+
+    def listed(values: list[str] | None, flag: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        out = tuple(v.strip().lower() for value in values or () for v in value.split(",") if v.strip())
+        bad = [v for v in out if v not in allowed]
+        if bad:
+            raise DotterelError(f"{flag}: unknown value {bad[0]!r}; use {', '.join(allowed)}")
+        return out
+
+    country = getattr(args, "country", None)
+    if country is not None and not (len(country.strip()) == 3 and country.strip().isalpha()):
+        raise DotterelError(f"--country: {country!r} is not an ISO 3166 alpha-3 code (e.g. IRQ)")
+    conf = getattr(args, "min_confidence", None)
+    if conf is not None and not 0.0 <= conf <= 1.0:
+        raise DotterelError(f"--min-confidence: {conf} is not between 0 and 1")
+    origin = getattr(args, "date_origin", None)
+    return {
+        "country": country.strip().upper() if country else None,
+        "place": getattr(args, "place", None) or None,
+        "min_confidence": conf,
+        "modality": listed(getattr(args, "modality", None), "--modality", MODALITIES),
+        "precision": listed(getattr(args, "precision", None), "--precision", PRECISIONS),
+        "inherited": None if origin is None else origin == "inherited",
+        "actor_text": getattr(args, "actor_text", None) or None,
+        "recipient_text": getattr(args, "recipient_text", None) or None,
+    }
 
 
 def _filter(args: argparse.Namespace, store):  # type: ignore[no-untyped-def]
@@ -117,9 +177,10 @@ def _filter(args: argparse.Namespace, store):  # type: ignore[no-untyped-def]
         "limit": getattr(args, "limit", None),
     }
     try:
-        return parse_filter(values, Vocabulary.load(store))
+        base = parse_filter(values, Vocabulary.load(store))
     except FilterError as exc:
         raise DotterelError(exc.message(f"--{exc.field}")) from None
+    return replace(base, **_view_filter_values(args))  # type: ignore[arg-type]
 
 
 # ---- ingest ---------------------------------------------------------------------------------

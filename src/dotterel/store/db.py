@@ -142,7 +142,7 @@ class Store:
             known = [m.name for m in MIGRATIONS]
             if applied != known[: len(applied)]:
                 raise StoreError(f"{self.path}: made by another dotterel version (migrations {applied})")
-            if len(applied) < len(known):
+            if any(m.needed_for_reading for m in MIGRATIONS[len(applied) :]):
                 raise StoreError(
                     f"{self.path}: the store needs an upgrade; run `dotterel ingest` (or `dotterel merge`) on it once"
                 )

@@ -57,6 +57,15 @@ class EventFilter:
     article: str | None = None
     text: str | None = None  # words that must all occur in the evidence sentence (FTS5)
     limit: int | None = None
+    # the analyst's filters (see _view_clauses)
+    country: str | None = None  # ISO3 code of either side or of the place
+    place: str | None = None  # the place as resolved or as written, case-insensitive
+    min_confidence: float | None = None
+    modality: tuple[str, ...] = ()  # any of MODALITIES
+    precision: tuple[str, ...] = ()  # any of PRECISIONS
+    inherited: bool | None = None  # True: dates taken from the story's context; False: the event's own
+    actor_text: str | None = None  # an actor as written or by its canonical name (coded or not)
+    recipient_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,7 +172,7 @@ def _where(f: EventFilter | None) -> tuple[str, list[object]]:
     for role, spec in (("actor", f.actor), ("recipient", f.recipient)):
         if spec is None:
             continue
-        cond = ["n.event_rowid = e.id", "n.role = ?"]
+        cond = ["n.role = ?"]
         params.append(role)
         if spec.code:
             cond.append("n.code = ?")
@@ -171,7 +180,7 @@ def _where(f: EventFilter | None) -> tuple[str, list[object]]:
         if spec.sector:
             cond.append("n.sector = ?")
             params.append(spec.sector)
-        clauses.append(f"EXISTS (SELECT 1 FROM entities n WHERE {' AND '.join(cond)})")
+        clauses.append(f"e.id IN (SELECT n.event_rowid FROM entities n WHERE {' AND '.join(cond)})")
     if f.events:
         clauses.append(f"e.event IN ({', '.join('?' * len(f.events))})")
         params.extend(t.upper() for t in f.events)
@@ -190,7 +199,72 @@ def _where(f: EventFilter | None) -> tuple[str, list[object]]:
     if f.text:
         clauses.append("e.sentence_id IN (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?)")
         params.append(fts_query(f.text))
+    _view_clauses(f, clauses, params)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def from_clause(f: EventFilter | None) -> str:
+    """`FROM events e`, joined to its articles only when the filter reads them (the source): every
+    event has exactly one article, so the join changes no count, but it costs a lookup per event."""
+    if f is not None and f.source:
+        return " FROM events e JOIN articles a ON a.id = e.article_id"
+    return " FROM events e"
+
+
+def where_clause(f: EventFilter | None) -> tuple[str, list[object]]:
+    """The SQL WHERE clause (over `events e JOIN articles a`) and its parameters, for other readers."""
+    return _where(f)
+
+
+MODALITIES = ("hedged", "negated", "future", "hypothetical", "asserted")
+"""Modality filter values; `asserted` is an event that is none of the others."""
+PRECISIONS = ("day", "month", "year", "none")
+"""Date precision filter values; `none` is an undated event."""
+
+
+def _view_clauses(f: EventFilter, clauses: list[str], params: list[object]) -> None:
+    """The analyst's filters: country (either side or the place), place, confidence, modality, dates."""
+    if f.country:
+        clauses.append("(e.loc_country = ? OR e.id IN (SELECT n.event_rowid FROM entities n WHERE n.code = ?))")
+        params += [f.country.upper(), f.country.upper()]
+    if f.place:
+        clauses.append("(e.loc_resolved = ? COLLATE NOCASE OR e.loc_extracted = ? COLLATE NOCASE)")
+        params += [f.place, f.place]
+    if f.min_confidence is not None:
+        clauses.append("e.confidence >= ?")
+        params.append(float(f.min_confidence))
+    if f.modality:
+        unknown = set(f.modality) - set(MODALITIES)
+        if unknown:
+            raise DotterelError(
+                f"modality filter: unknown value(s) {sorted(unknown)}; use {', '.join(MODALITIES)}"
+            )
+        flags = [f"e.{m} = 1" for m in MODALITIES[:-1] if m in f.modality]
+        if "asserted" in f.modality:
+            flags.append("(" + " AND ".join(f"e.{m} = 0" for m in MODALITIES[:-1]) + ")")
+        clauses.append("(" + " OR ".join(flags) + ")")
+    if f.precision:
+        unknown = set(f.precision) - set(PRECISIONS)
+        if unknown:
+            raise DotterelError(
+                f"precision filter: unknown value(s) {sorted(unknown)}; use {', '.join(PRECISIONS)}"
+            )
+        known = [p for p in PRECISIONS[:-1] if p in f.precision]
+        parts = [f"e.date_precision IN ({', '.join('?' * len(known))})"] if known else []
+        params.extend(known)
+        if "none" in f.precision:
+            parts.append("e.date_precision IS NULL")
+        clauses.append("(" + " OR ".join(parts) + ")")
+    if f.inherited is not None:
+        clauses.append("e.date_start IS NOT NULL AND e.date_inherited = ?")
+        params.append(int(f.inherited))
+    for role, text in (("actor", f.actor_text), ("recipient", f.recipient_text)):
+        if text:
+            clauses.append(
+                "e.id IN (SELECT n.event_rowid FROM entities n WHERE n.role = ? "
+                "AND (n.mention_text = ? COLLATE NOCASE OR n.name = ? COLLATE NOCASE))"
+            )
+            params += [role, text.strip(), text.strip()]
 
 
 def fts_query(text: str) -> str:
@@ -220,23 +294,49 @@ _EVENT_SQL = (
     "LEFT JOIN event_sources s ON s.event_rowid = e.id LEFT JOIN merged_events m ON m.id = s.merged_id"
 )
 
-_ORDER = {"date": " ORDER BY e.date_start IS NULL, e.date_start, e.id", "stored": " ORDER BY e.id"}
+_ORDER = {
+    "date": " ORDER BY e.date_start IS NULL, e.date_start, e.id",
+    "stored": " ORDER BY e.id",
+    # newest first, undated last; confidence either way (the analyst's view)
+    "-date": " ORDER BY e.date_start IS NULL, e.date_start DESC, e.id DESC",
+    "confidence": " ORDER BY e.confidence, e.id",
+    "-confidence": " ORDER BY e.confidence DESC, e.id",
+}
+ORDERS = tuple(_ORDER)
 
 
-def iter_events(store: Store, f: EventFilter | None = None, *, order: str = "date") -> Iterator[StoredEvent]:
-    """Raw events matching the filter, by date (undated last) or in the order stored."""
+def iter_events(
+    store: Store, f: EventFilter | None = None, *, order: str = "date", offset: int = 0
+) -> Iterator[StoredEvent]:
+    """Raw events matching the filter, by date (undated last) or in the order stored; `offset` skips (pages)."""
+    if order not in _ORDER:
+        raise DotterelError(f"order {order!r}: use one of {', '.join(_ORDER)}")
     where, params = _where(f)
     sql = _EVENT_SQL + where + _ORDER[order]
     if f is not None and f.limit is not None:
         sql += " LIMIT ?"
         params.append(f.limit)
+    if offset:
+        sql += (" " if f is not None and f.limit is not None else " LIMIT -1 ") + "OFFSET ?"
+        params.append(int(offset))
     for row in _run(store, sql, params):
         yield _stored_event(store, row)
 
 
+def page_events(store: Store, f: EventFilter | None, *, order: str, offset: int, limit: int) -> list[StoredEvent]:
+    """One page of events: the page's ids are found first (a light query), then only they are read
+    in full, so a deep page does not read every row before it."""
+    if order not in _ORDER:
+        raise DotterelError(f"order {order!r}: use one of {', '.join(_ORDER)}")
+    where, params = _where(f)
+    sql = "SELECT e.id" + from_clause(f) + where + _ORDER[order] + " LIMIT ? OFFSET ?"
+    ids = [r[0] for r in _run(store, sql, [*params, int(limit), int(offset)])]
+    return [event_by_rowid(store, i) for i in ids]
+
+
 def count_events(store: Store, f: EventFilter | None = None) -> int:
     where, params = _where(f)
-    sql = "SELECT COUNT(*) FROM events e JOIN articles a ON a.id = e.article_id" + where
+    sql = "SELECT COUNT(*)" + from_clause(f) + where
     return int(_run(store, sql, params).fetchone()[0])
 
 
@@ -384,6 +484,11 @@ def count_merged(store: Store) -> int:
     return int(store.connection.execute("SELECT COUNT(*) FROM merged_events").fetchone()[0])
 
 
+def merged_sources(store: Store, merged_id: int) -> tuple[SourceRef, ...]:
+    """Every report of a merged event, in the order stored."""
+    return _sources(store, merged_id)
+
+
 def _sources(store: Store, merged_id: int) -> tuple[SourceRef, ...]:
     rows = store.connection.execute(
         "SELECT e.event_id, e.article_id, e.sentence, e.event_text, a.url, a.source, a.published, e.is_root "
@@ -414,7 +519,7 @@ def stats(store: Store, f: EventFilter | None = None, *, top: int = 20) -> Store
     conn = store.connection
     status = dict(conn.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())
     where, params = _where(f)
-    base = " FROM events e JOIN articles a ON a.id = e.article_id" + where
+    base = from_clause(f) + where
 
     def counts(expr: str, order: str, limit: int | None = None) -> tuple[Count, ...]:
         sql = f"SELECT {expr} AS label, COUNT(*) AS n{base} GROUP BY label ORDER BY {order}"

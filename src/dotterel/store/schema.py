@@ -13,6 +13,8 @@ from dataclasses import dataclass
 class Migration:
     name: str
     sql: str
+    # False for a migration that only speeds reading up (indexes): a store without it still opens read-only
+    needed_for_reading: bool = True
 
 
 _INITIAL = """
@@ -151,4 +153,15 @@ CREATE TABLE event_sources (
 CREATE INDEX event_sources_by_merged ON event_sources(merged_id);
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(name="0001_initial", sql=_INITIAL),)
+# covering indexes for the analyst's view (timeline, counts, places, network) over large stores
+_VIEW_INDEXES = """
+CREATE INDEX events_view_time ON events(date_start, date_precision, quad_code, event, hedged, negated, future,
+    hypothetical, date_inherited, confidence, loc_country, actor_codes, recipient_codes, goldstein);
+CREATE INDEX events_view_place ON events(loc_resolved, loc_country, loc_lat, loc_lon, loc_resolution);
+CREATE INDEX entities_view ON entities(event_rowid, role, code, sector, mention_text, name);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(name="0001_initial", sql=_INITIAL),
+    Migration(name="0002_view_indexes", sql=_VIEW_INDEXES, needed_for_reading=False),
+)
