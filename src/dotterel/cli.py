@@ -19,6 +19,8 @@ FORMATS = ("plover", "table", "csv")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from dotterel.actors.commands import add_kb_option
+
     parser = argparse.ArgumentParser(
         prog="dotterel",
         description="Political event data from news text (PLOVER with CAMEO alongside), offline on a CPU.",
@@ -37,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--format", choices=FORMATS, default="plover", help="output format (default: plover)")
     code.add_argument("--output", help="write to this file instead of standard output")
     code.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    add_kb_option(code)
 
     cls = sub.add_parser(
         "classify",
@@ -74,9 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also train on the synthetic stories (default: the tuned choice)",
     )
 
+    from dotterel.actors.commands import register as register_kb
     from dotterel.store.commands import register as register_store
 
     register_store(sub)
+    register_kb(sub)
     return parser
 
 
@@ -103,7 +108,7 @@ def _cmd_code(args: argparse.Namespace) -> int:
     from dotterel.pipeline import Coder, published_date
 
     published = published_date(args.published, "--published") if args.published else None
-    coder = Coder.load()
+    coder = Coder.load(kb_layers=args.kb)
     rejected = 0
     all_events = []
     items = list(read_articles(args.paths, published))
@@ -320,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    from dotterel.actors.commands import HANDLERS as KB_HANDLERS
     from dotterel.store.commands import HANDLERS as STORE_HANDLERS
 
     handlers = {
@@ -328,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         "evaluate": _cmd_evaluate,
         "train": _cmd_train,
         **STORE_HANDLERS,
+        **KB_HANDLERS,
     }
     try:
         return handlers[args.command](args)

@@ -197,35 +197,32 @@ class ArticleActors:
     # ---- names ---------------------------------------------------------------------------
 
     def _match_names(self, matcher) -> None:  # type: ignore[no-untyped-def]
-        spans = []
-        for _match_id, start, end in matcher(self.doc):
-            text = self.doc[start:end].text
-            spans.append((start, end, text))
-        # longest first, no overlaps
-        spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        hits = sorted(matcher(self.doc), key=lambda h: (-(h.end - h.start), h.start))
         taken: set[int] = set()
-        for start, end, text in spans:
-            if any(i in taken for i in range(start, end)):
+        for hit in hits:  # longest first, no overlaps
+            if any(i in taken for i in range(hit.start, hit.end)):
                 continue
-            match = self._classify_name(start, end, text)
+            match = self._classify_name(hit)
             if match is None:
                 continue
-            taken.update(range(start, end))
-            for i in range(start, end):
+            taken.update(range(hit.start, hit.end))
+            for i in range(hit.start, hit.end):
                 self.names[i] = match
 
-    def _classify_name(self, start: int, end: int, text: str) -> NameMatch | None:
-        kb = self.kb
-        # Short all-caps aliases ("US", "IS", "UN") must match case exactly.
-        actors = tuple(a for a in kb.named(text))
+    def _classify_name(self, hit) -> NameMatch | None:  # type: ignore[no-untyped-def]
+        """What a matched name stands for, from the forms of the highest-precedence layer."""
+        top = max(f.rank for f in hit.forms)
+        forms = [f for f in hit.forms if f.rank == top]
+        actors = tuple(dict.fromkeys(f.actor for f in forms if f.kind == "actor" and f.actor is not None))
         if actors:
-            return NameMatch(start, end, "actor", actors=actors)
-        code = kb.country_code(text)
-        if code:
-            return NameMatch(start, end, "country", code=code)
-        code = kb.capital_code(text)
-        if code:
-            return NameMatch(start, end, "capital", code=code)
+            if all(a.kind == "country" for a in actors):
+                code = self._pick_actor(actors).entity_on(self.when).code
+                return NameMatch(hit.start, hit.end, "country", actors=actors, code=code)
+            return NameMatch(hit.start, hit.end, "actor", actors=actors)
+        for kind in ("country", "capital"):
+            codes = [f.code for f in forms if f.kind == kind]
+            if codes:
+                return NameMatch(hit.start, hit.end, kind, code=codes[0])
         return None
 
     # ---- public API ----------------------------------------------------------------------
@@ -456,6 +453,12 @@ class ArticleActors:
             ent = Entity(code=name.code, sector="GOV", name=cname, kind="country")
             return self._new_mention(first, last, tok.i, (ent,), "country", "capital-metonym")
         sector = self._title_sector(tok)
+        if name.actors:  # a country entry of a layer: its dated codes, perhaps several ("the Shire")
+            ents = tuple(
+                Entity(code=e.code, sector=e.sector or sector, name=cname or e.name, kind="country")
+                for e in self._pick_actor(name.actors).entities_on(self.when)
+            )
+            return self._new_mention(first, last, tok.i, ents, "country", "kb-country")
         ent = Entity(code=name.code, sector=sector, name=cname, kind="country")
         return self._new_mention(first, last, tok.i, (ent,), "country", "kb-country")
 

@@ -36,6 +36,9 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     ing.add_argument("--recode", action="store_true", help="code stored articles again, replacing their events")
     ing.add_argument("--no-merge", action="store_true", help="do not merge duplicate events (run `merge` later)")
     ing.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    from dotterel.actors.commands import add_kb_option
+
+    add_kb_option(ing)
 
     ev = sub.add_parser(
         "events",
@@ -138,7 +141,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
     published = published_date(args.published, "--published") if args.published else None
     with Store.open(args.db) as store:
-        coder = Coder.load()
+        coder = Coder.load(kb_layers=args.kb)
         items = read_articles(args.paths, published)
         total = None if args.no_progress else _count_inputs(args.paths)
         with _progress(total, enabled=not args.no_progress) as on_progress:
