@@ -45,6 +45,9 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     imp.add_argument("--agents", nargs="+", default=[], metavar="FILE", help="agent dictionaries")
     imp.add_argument("--output", required=True, metavar="DIR", help="layer directory to write")
     imp.add_argument("--name", help="layer name (default: the output directory's name)")
+    imp.add_argument("--compress", action="store_true", help="write the layer's files gzip-compressed")
+    imp.add_argument("--licence", help="licence of the dictionaries, recorded in the manifest (e.g. MIT)")
+    imp.add_argument("--attribution", help="attribution of the dictionaries, recorded in the manifest")
     imp.add_argument(
         "--iso3",
         action="store_true",
@@ -137,7 +140,8 @@ def _import(args: argparse.Namespace) -> int:
     )
     for problem in result.problems:
         print(f"dotterel: skipped {problem}", file=sys.stderr)
-    write_layer(result.layer, out)
+    extra = {k: v for k, v in (("licence", args.licence), ("attribution", args.attribution)) if v}
+    write_layer(result.layer, out, compress=args.compress, extra=extra)
     counts = result.layer.manifest["counts"]
     print(
         f"{out}: {counts['actors']} actors ({counts['names']} names), {counts['agents']} agent phrases; "

@@ -185,6 +185,7 @@ class KnowledgeBase:
     layers: list[Layer] = field(default_factory=list)
     layer_rank: dict[int, int] = field(default_factory=dict)
     layer_names: dict[int, str] = field(default_factory=lambda: {BUILTIN_RANK: "built-in"})
+    _surnames: dict[str, list[NamedActor]] | None = None
 
     @classmethod
     def load(cls, layers: Sequence[Path | str] = (), *, shipped: bool = True) -> KnowledgeBase:
@@ -334,6 +335,20 @@ class KnowledgeBase:
     def all_surface_forms(self) -> set[str]:
         """Every name the knowledge base can match in text."""
         return {f.text for f in self.forms}
+
+    def people_named(self, surname: str) -> list[NamedActor]:
+        """KB people whose name ends with `surname` ("Hariri": Saad Hariri, Rafik Hariri, ...)."""
+        if self._surnames is None:
+            index: dict[str, list[NamedActor]] = {}
+            for f in self.forms:
+                a = f.actor
+                if a is not None and a.kind == "person" and f.text == a.name:
+                    last = a.name.split()[-1].lower()
+                    index.setdefault(last, [])
+                    if a not in index[last]:
+                        index[last].append(a)
+            self._surnames = index
+        return list(self._surnames.get(surname.lower().replace("’", "'"), ()))
 
     def layer_name(self, rank: int) -> str:
         return self.layer_names.get(rank, str(rank))

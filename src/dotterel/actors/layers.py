@@ -143,6 +143,11 @@ def display(words: str) -> str:
     return " ".join(out)
 
 
+def _drop_the(words: str) -> str:
+    rest = words[4:] if words.upper().startswith("THE ") else words
+    return rest.strip() or words
+
+
 def convert_actor(
     record: ActorRecord, sectors: Mapping[str, str], countries: Mapping[str, str] | None = None
 ) -> LayerActor:
@@ -160,7 +165,8 @@ def convert_actor(
                 also=tuple(split for _, split in parts[1:]),
             )
         )
-    names = [display(record.name), *(display(s) for s in record.synonyms)]
+    # "THE_SHIRE", "THE_AU": the article is written or not; the name is what follows it
+    names = [display(_drop_the(record.name)), *(display(_drop_the(s)) for s in record.synonyms)]
     names = [n for n in dict.fromkeys(names) if n]
     return LayerActor(
         name=names[0],
@@ -339,19 +345,33 @@ def _agent_json(a: LayerAgent) -> dict:
     return obj
 
 
-def write_layer(layer: Layer, directory: Path) -> None:
-    """Write a layer directory (manifest last, so a half-written layer has none and is refused)."""
+def write_layer(layer: Layer, directory: Path, *, compress: bool = False, extra: Mapping | None = None) -> None:
+    """Write a layer directory (manifest last, so a half-written layer has none and is refused).
+
+    With `compress` the files are gzip-compressed, reproducibly (no time stamp inside).
+    """
+    import gzip
+
+    suffix = ".jsonl.gz" if compress else ".jsonl"
+    manifest = {**dict(layer.manifest), **dict(extra or {})}
+    manifest["files"] = {"actors": "actors" + suffix, "agents": "agents" + suffix}
+    parts = {
+        "actors": "".join(json.dumps(_actor_json(a), ensure_ascii=False) + "\n" for a in layer.actors),
+        "agents": "".join(json.dumps(_agent_json(g), ensure_ascii=False) + "\n" for g in layer.agents),
+    }
     try:
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "manifest.json").unlink(missing_ok=True)
-        with open(directory / "actors.jsonl", "w", encoding="utf-8") as f:
-            for a in layer.actors:
-                f.write(json.dumps(_actor_json(a), ensure_ascii=False) + "\n")
-        with open(directory / "agents.jsonl", "w", encoding="utf-8") as f:
-            for g in layer.agents:
-                f.write(json.dumps(_agent_json(g), ensure_ascii=False) + "\n")
+        for part, text in parts.items():
+            data = text.encode("utf-8")
+            if compress:
+                data = gzip.compress(data, compresslevel=9, mtime=0)
+            for old in ("actors.jsonl", "actors.jsonl.gz", "agents.jsonl", "agents.jsonl.gz"):
+                if old.startswith(part):
+                    (directory / old).unlink(missing_ok=True)
+            (directory / (part + suffix)).write_bytes(data)
         (directory / "manifest.json").write_text(
-            json.dumps(dict(layer.manifest), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
     except OSError as exc:
         raise DataFileError(f"{directory}: cannot write the layer ({exc.strerror or exc})") from exc

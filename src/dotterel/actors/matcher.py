@@ -83,5 +83,8 @@ def build_name_matcher(nlp, kb: KnowledgeBase) -> NameMatcher:  # type: ignore[n
                 exact = tuple(w.replace("’", "'") for w in words)
         else:
             continue
+        if len(key) > 1 and key[0] == "the":  # "the European Union": the article is not part of the name
+            key = key[1:]
+            exact = exact[1:] if exact is not None else None
         index.setdefault(key[0], []).append((key, exact, form))
     return NameMatcher(index)
