@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotterel.actors.layers import Layer, read_layer
+from dotterel.actors.layers import Layer, Role, read_layer
 from dotterel.datafiles import read_jsonl, read_table, split_list
 from dotterel.errors import DataFileError
 from dotterel.records import Entity
@@ -67,19 +67,6 @@ NAME_PARTICLES = frozenset(
         "’s",
     }
 )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Role:
-    code: str | None
-    sector: str | None
-    role: str
-    start: dt.date | None
-    end: dt.date | None
-    also: tuple[tuple[str | None, str | None], ...] = ()  # further actors an entry stands for ("the Shire")
-
-    def covers(self, when: dt.date) -> bool:
-        return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -276,11 +263,7 @@ class KnowledgeBase:
         self.versions[f"layer.{layer.name}"] = layer.version
         forms = self.forms
         for a in layer.actors:
-            roles = tuple(
-                Role(code=r.code, sector=r.sector, role=r.cameo or "", start=r.start, end=r.end, also=r.also)
-                for r in a.roles
-            )
-            actor = NamedActor(name=a.name, kind=a.kind, roles=roles)
+            actor = NamedActor(name=a.name, kind=a.kind, roles=a.roles)
             keys = a.keys or ("",) * (1 + len(a.aliases))
             texts = (a.name, *a.aliases)
             for n, (text, key) in enumerate(zip(texts, keys, strict=True)):
@@ -397,7 +380,7 @@ def read_shipped_layer() -> Layer:
     from importlib import resources
 
     path = resources.files("dotterel").joinpath("data", SHIPPED_LAYER)
-    return read_layer(Path(str(path)))
+    return read_layer(Path(str(path)), trusted=True)
 
 
 def _alias_case(text: str, kind: str, kb: KnowledgeBase) -> str | None:

@@ -37,13 +37,19 @@ GROUP_SECTORS = frozenset({"REB", "UAF", "PRM", "CRM", "OPP", "PTY"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LayerRole:
+class Role:
+    """A code an actor holds, from `start` to `end` (None = open); `role` says what it is (for
+    imported entries, the CAMEO code as written); `also` lists further actors an entry stands for."""
+
     code: str | None
     sector: str | None
-    cameo: str | None = None
+    role: str = ""
     start: dt.date | None = None
     end: dt.date | None = None
-    also: tuple[tuple[str | None, str | None], ...] = ()  # further actors the entry stands for
+    also: tuple[tuple[str | None, str | None], ...] = ()
+
+    def covers(self, when: dt.date) -> bool:
+        return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,7 +57,7 @@ class LayerActor:
     name: str
     aliases: tuple[str, ...]
     kind: str  # person | group | org | country
-    roles: tuple[LayerRole, ...]
+    roles: tuple[Role, ...]
     source: str = ""
     keys: tuple[str, ...] = ()  # lower-case tokens of name and aliases, joined by blanks (optional)
 
@@ -118,10 +124,10 @@ def _date_text(d: dt.date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
-def _kind(record: ActorRecord, roles: Sequence[LayerRole]) -> str:
+def _kind(record: ActorRecord, roles: Sequence[Role]) -> str:
     if any(r.start is not None or r.end is not None for r in roles):
         return "person" if all((r.code or "") not in NON_STATE for r in roles) else "org"
-    cameos = [r.cameo or "" for r in roles]
+    cameos = [r.role or "" for r in roles]
     if all(len(c) == 3 and c.isalpha() and c not in NON_STATE for c in cameos):
         return "country"
     if any(r.sector in GROUP_SECTORS for r in roles) or any(c.startswith("IMG") for c in cameos):
@@ -151,15 +157,15 @@ def _drop_the(words: str) -> str:
 def convert_actor(
     record: ActorRecord, sectors: Mapping[str, str], countries: Mapping[str, str] | None = None
 ) -> LayerActor:
-    roles: list[LayerRole] = []
+    roles: list[Role] = []
     for r in record.restrictions:
         parts = [(c, split_code(c, sectors, countries)) for c in r.codes]
         first_cameo, (code, sector) = parts[0]
         roles.append(
-            LayerRole(
+            Role(
                 code=code,
                 sector=sector,
-                cameo="/".join(c or "---" for c in r.codes),
+                role="/".join(c or "---" for c in r.codes),
                 start=r.start,
                 end=r.end,
                 also=tuple(split for _, split in parts[1:]),
@@ -318,8 +324,10 @@ def _actor_json(a: LayerActor) -> dict:
     obj: dict = {"name": a.name, "aliases": list(a.aliases), "kind": a.kind, "roles": []}
     for r in a.roles:
         role: dict = {"code": r.code, "sector": r.sector}
-        if r.cameo is not None:
-            role["cameo"] = r.cameo
+        if r.role:
+            role[
+                "cameo" if r.role.replace("/", "").replace("-", "").isalnum() and r.role.isupper() else "role"
+            ] = r.role
         role["start"] = _date_text(r.start)
         role["end"] = _date_text(r.end)
         if r.also:
@@ -378,7 +386,7 @@ def write_layer(layer: Layer, directory: Path, *, compress: bool = False, extra:
 
 
 def _date(value, where: str) -> dt.date | None:  # type: ignore[no-untyped-def]
-    if value in (None, ""):
+    if value is None or value == "":
         return None
     try:
         return dt.date.fromisoformat(str(value))
@@ -387,8 +395,10 @@ def _date(value, where: str) -> dt.date | None:  # type: ignore[no-untyped-def]
 
 
 def _code(value, where: str) -> str | None:  # type: ignore[no-untyped-def]
-    if value in (None, ""):
+    if value is None or value == "":
         return None
+    if value.__class__ is str and value.isupper() and value.isalnum():
+        return value
     if not isinstance(value, str) or not value.isalnum():
         raise DataFileError(f"{where}: bad code {value!r}")
     return value.upper()
@@ -404,16 +414,46 @@ def _read_lines(path: Path) -> Iterable[tuple[int, dict]]:
             text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise DataFileError(f"{path}: cannot be read ({exc})") from exc
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataFileError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
+    try:  # one parse for the whole file is much faster than one per line
+        objects = json.loads("[" + ",".join(line for _, line in lines) + "]")
+    except json.JSONDecodeError:
+        objects = None
+    for k, (n, line) in enumerate(lines):
+        if objects is not None:
+            obj = objects[k]
+        else:
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataFileError(f"{path}:{n}: not JSON ({exc.msg})") from None
         if not isinstance(obj, dict):
             raise DataFileError(f"{path}:{n}: expected a JSON object")
         yield n, obj
+
+
+def _trusted_actor(obj: dict) -> LayerActor:
+    """An actor object written by dotterel itself (the shipped layer): no checks, for start-up speed."""
+    date = dt.date.fromisoformat
+    roles = tuple(
+        Role(
+            code=r["code"],
+            sector=r["sector"],
+            role=r.get("cameo") or r.get("role") or "",
+            start=None if r["start"] is None else date(r["start"]),
+            end=None if r["end"] is None else date(r["end"]),
+            also=tuple((x["code"], x["sector"]) for x in r["also"]) if "also" in r else (),
+        )
+        for r in obj["roles"]
+    )
+    return LayerActor(
+        name=obj["name"],
+        aliases=tuple(obj["aliases"]),
+        kind=obj["kind"],
+        roles=roles,
+        source=obj.get("source", ""),
+        keys=tuple(obj.get("keys", ())),
+    )
 
 
 def parse_actor(obj: dict, where: str) -> LayerActor:
@@ -433,10 +473,10 @@ def parse_actor(obj: dict, where: str) -> LayerActor:
             raise DataFileError(f"{where}: a role must be an object")
         also = tuple((_code(x.get("code"), where), x.get("sector") or None) for x in r.get("also") or [])
         roles.append(
-            LayerRole(
+            Role(
                 code=_code(r.get("code"), where),
                 sector=(r.get("sector") or None),
-                cameo=r.get("cameo"),
+                role=r.get("cameo") or r.get("role") or "",
                 start=_date(r.get("start"), where),
                 end=_date(r.get("end"), where),
                 also=also,
@@ -455,8 +495,11 @@ def parse_actor(obj: dict, where: str) -> LayerActor:
     )
 
 
-def read_layer(directory: Path) -> Layer:
-    """Load a layer directory; a clear DataFileError names the file and line when it is not one."""
+def read_layer(directory: Path, *, trusted: bool = False) -> Layer:
+    """Load a layer directory; a clear DataFileError names the file and line when it is not one.
+
+    `trusted` skips the checks of each entry, for the layer shipped in package data only.
+    """
     directory = Path(directory)
     manifest_path = directory / "manifest.json"
     if not directory.is_dir():
@@ -481,7 +524,10 @@ def read_layer(directory: Path) -> Layer:
     agents: list[LayerAgent] = []
     if files.get("actors"):
         path = directory / files["actors"]
-        actors = [parse_actor(obj, f"{path}:{n}") for n, obj in _read_lines(path)]
+        if trusted:
+            actors = [_trusted_actor(obj) for _, obj in _read_lines(path)]
+        else:
+            actors = [parse_actor(obj, f"{path}:{n}") for n, obj in _read_lines(path)]
     if files.get("agents"):
         path = directory / files["agents"]
         for n, obj in _read_lines(path):
@@ -546,7 +592,7 @@ def add_actor(
         raise DataFileError(f"{directory}: a compressed layer cannot be edited; add to a layer of your own")
     files.setdefault("actors", actors_file)
     manifest["files"] = files
-    role = LayerRole(code=_code(code, "--code"), sector=(sector or "").upper() or None, start=start, end=end)
+    role = Role(code=_code(code, "--code"), sector=(sector or "").upper() or None, start=start, end=end)
     actor = LayerActor(
         name=name.strip(), aliases=tuple(a.strip() for a in aliases if a.strip()), kind=kind, roles=(role,)
     )
