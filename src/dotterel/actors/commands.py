@@ -113,11 +113,7 @@ def _cmd_kb(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    import spacy
-
-    from dotterel.actors.kb import read_table_map
-    from dotterel.actors.layers import import_petrarch, write_layer
-    from dotterel.actors.matcher import norm
+    from dotterel.actors.layers import import_petrarch_to
 
     for path in [*args.actors, *args.agents]:
         if not Path(path).is_file():
@@ -125,23 +121,18 @@ def _import(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         raise DotterelError(f"{out}: exists and is not a directory")
-    tokenizer = spacy.blank("en").tokenizer
-
-    def tokenize(text: str) -> str:
-        return " ".join(norm(t.text) for t in tokenizer(text))
-
-    result = import_petrarch(
+    extra = {k: v for k, v in (("licence", args.licence), ("attribution", args.attribution)) if v}
+    result = import_petrarch_to(
+        out,
         [Path(p) for p in args.actors],
         [Path(p) for p in args.agents],
-        sectors=read_table_map("kb/cameo_sectors.tsv", "cameo", "sector"),
-        countries=read_table_map("kb/cameo_countries.tsv", "cameo", "iso3") if args.iso3 else None,
-        name=args.name or out.resolve().name,
-        tokenize=tokenize,
+        name=args.name,
+        iso3=args.iso3,
+        compress=args.compress,
+        extra=extra,
     )
     for problem in result.problems:
         print(f"dotterel: skipped {problem}", file=sys.stderr)
-    extra = {k: v for k, v in (("licence", args.licence), ("attribution", args.attribution)) if v}
-    write_layer(result.layer, out, compress=args.compress, extra=extra)
     counts = result.layer.manifest["counts"]
     print(
         f"{out}: {counts['actors']} actors ({counts['names']} names), {counts['agents']} agent phrases; "

@@ -124,9 +124,13 @@ def _date_text(d: dt.date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
-def _kind(record: ActorRecord, roles: Sequence[Role]) -> str:
+def _kind(record: ActorRecord, roles: Sequence[Role], given_names: frozenset[str] = frozenset()) -> str:
+    """person (dated roles, or a name that starts with a known given name), country (a bare
+    country code), group (armed, opposition or militant codes) or org."""
     if any(r.start is not None or r.end is not None for r in roles):
         return "person" if all((r.code or "") not in NON_STATE for r in roles) else "org"
+    if len(record.name.split()) > 1 and record.name.split()[0].title() in given_names:
+        return "person"
     cameos = [r.role or "" for r in roles]
     if all(len(c) == 3 and c.isalpha() and c not in NON_STATE for c in cameos):
         return "country"
@@ -155,7 +159,10 @@ def _drop_the(words: str) -> str:
 
 
 def convert_actor(
-    record: ActorRecord, sectors: Mapping[str, str], countries: Mapping[str, str] | None = None
+    record: ActorRecord,
+    sectors: Mapping[str, str],
+    countries: Mapping[str, str] | None = None,
+    given_names: frozenset[str] = frozenset(),
 ) -> LayerActor:
     roles: list[Role] = []
     for r in record.restrictions:
@@ -177,7 +184,7 @@ def convert_actor(
     return LayerActor(
         name=names[0],
         aliases=tuple(names[1:]),
-        kind=_kind(record, roles),
+        kind=_kind(record, roles, given_names),
         roles=tuple(roles),
         source=record.source,
     )
@@ -230,6 +237,7 @@ def import_petrarch(
     countries: Mapping[str, str] | None = None,
     name: str | None = None,
     tokenize=None,  # type: ignore[no-untyped-def]
+    given_names: frozenset[str] = frozenset(),
 ) -> ImportResult:
     """Read PETRARCH actor and agent dictionaries into a layer (not yet written)."""
     actors: list[LayerActor] = []
@@ -240,7 +248,7 @@ def import_petrarch(
         text, digest = _read_source(path)
         parsed = parse_actors(text, path.name)
         problems.extend(parsed.problems)
-        actors.extend(convert_actor(r, sectors, countries) for r in parsed.actors)
+        actors.extend(convert_actor(r, sectors, countries, given_names) for r in parsed.actors)
         sources.append(
             {
                 "file": path.name,
@@ -295,6 +303,46 @@ def import_petrarch(
         manifest=manifest,
     )
     return ImportResult(layer=layer, problems=tuple(problems))
+
+
+def import_petrarch_to(
+    directory: Path,
+    actor_files: Sequence[Path],
+    agent_files: Sequence[Path] = (),
+    *,
+    name: str | None = None,
+    iso3: bool = False,
+    compress: bool = False,
+    extra: Mapping | None = None,
+) -> ImportResult:
+    """Import PETRARCH dictionaries and write the layer to `directory`.
+
+    Names are tokenized with spaCy's English tokenizer (the rules the coder's pipeline uses), so
+    the coder matches them without tokenizing tens of thousands of names at start-up.
+    """
+    import spacy
+
+    from dotterel.datafiles import read_table
+
+    def table(relpath: str, key: str, value: str) -> dict[str, str]:
+        return {row[key].upper(): row[value].upper() for row in read_table(relpath).rows}
+
+    tokenizer = spacy.blank("en").tokenizer
+
+    def tokenize(text: str) -> str:
+        return " ".join(t.text.lower().replace("’", "'") for t in tokenizer(text))
+
+    result = import_petrarch(
+        [Path(p) for p in actor_files],
+        [Path(p) for p in agent_files],
+        sectors=table("kb/cameo_sectors.tsv", "cameo", "sector"),
+        countries=table("kb/cameo_countries.tsv", "cameo", "iso3") if iso3 else None,
+        name=name or Path(directory).resolve().name,
+        tokenize=tokenize,
+        given_names=frozenset(row["name"] for row in read_table("kb/given_names.tsv").rows),
+    )
+    write_layer(result.layer, Path(directory), compress=compress, extra=extra)
+    return result
 
 
 def _with_keys(actor: LayerActor, tokenize) -> LayerActor:  # type: ignore[no-untyped-def]

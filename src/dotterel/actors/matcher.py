@@ -62,7 +62,7 @@ def _spelt_right(doc, i: int, n: int, exact: tuple[str, ...] | None, form: NameF
     content = [t for t in toks if t.is_alpha and t.lower_ not in NAME_PARTICLES]
     if not content or not all(t.text[:1].isupper() for t in content):
         return False
-    if n == 1 and toks[0].pos_ != "PROPN" and not toks[0].ent_type_:
+    if n == 1 and toks[0].pos_ not in ("PROPN", "ADJ") and not toks[0].ent_type_:
         return False  # a capitalised common word ("Youth" opening a sentence) is not a name
     return True
 

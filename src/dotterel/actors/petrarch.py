@@ -198,6 +198,7 @@ def parse_actors(text: str, source: str) -> Parsed:
     def add_codes(rest: str, where: str) -> bool:
         """Bracketed code blocks in `rest` into the current record; False (and a problem) if malformed."""
         assert current is not None
+        current["coded"] = True  # even a malformed code line ends the entry's list of names
         blocks = re.findall(r"\[([^\]]*)\]", rest)
         leftover = re.sub(r"\[[^\]]*\]", "", rest).strip()
         if leftover or ("[" in rest and not blocks) or rest.count("[") != len(blocks):
@@ -242,14 +243,14 @@ def parse_actors(text: str, source: str) -> Parsed:
         if not name or "]" in body:
             problems.append(Problem(where=where, message=f"cannot read {stripped!r}"))
             continue
-        if current is not None and not current["dated"] and not current["default"]:
+        if current is not None and not current["coded"]:
             # a primary phrase before any code: another name of the entry whose codes follow
             current["synonyms"].append(name)
             if bracket:
                 add_codes("[" + rest, where)
             continue
         close()
-        current = {"name": name, "synonyms": [], "dated": [], "default": [], "where": where}
+        current = {"name": name, "synonyms": [], "dated": [], "default": [], "where": where, "coded": False}
         if bracket and not add_codes("[" + rest, where):
             current = None  # a malformed primary line: skip the whole entry
             problems.append(Problem(where=where, message=f"actor {name!r} skipped"))

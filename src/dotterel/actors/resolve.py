@@ -464,7 +464,8 @@ class ArticleActors:
         first, last = self._name_bounds(tok, name)
         if name.kind == "actor":
             persons = [a for a in name.actors if a.kind == "person"]
-            if persons and name.end - name.start == 1:
+            several = len({a.name for a in name.actors}) > 1
+            if (persons or several) and name.end - name.start == 1:
                 prior = self._surname_match(tok)
                 if prior is not None:  # the article named this person in full before
                     _, pm, ents = prior
@@ -770,6 +771,9 @@ class ArticleActors:
             members = self._named_members(tok)
             if members:
                 return members
+        own = self._agent_code_of_phrase(tok)
+        if own:  # "a Valdorian relief body" coded NGO by a dictionary's prefix agent
+            return (Entity(code=own, sector=sector, name=None, kind=ent_kind),)  # type: ignore[arg-type]
         if not codes:
             return (Entity(code=None, sector=sector, name=None, kind=ent_kind),)  # type: ignore[arg-type]
         return tuple(Entity(code=c, sector=sector, name=None, kind=ent_kind) for c in codes)  # type: ignore[arg-type]
@@ -785,6 +789,19 @@ class ArticleActors:
             for m in self.resolve(appos):
                 out.extend(e for e in m.entities if e.code)
         return tuple(out)
+
+    def _agent_code_of_phrase(self, tok) -> str | None:  # type: ignore[no-untyped-def]
+        """The code an agent phrase gives by itself ("relief body" -> NGO in a dictionary that says so)."""
+        if not self.kb.agent_codes:
+            return None
+        words = [t for t in tok.lefts if t.dep_ in ("compound", "amod") and t.i >= tok.i - 4]
+        toks = self.doc[min((t.i for t in words), default=tok.i) : tok.i + 1]
+        for k in range(len(toks)):
+            for last in (tok.lower_, tok.lemma_.lower()):
+                code = self.kb.agent_code(" ".join([t.lower_ for t in toks[k:-1]] + [last]))
+                if code:
+                    return code
+        return None
 
     def _sector_of_phrase(self, tok) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
         words = [t for t in tok.lefts if t.dep_ in ("compound", "amod") and t.i >= tok.i - 4]
@@ -824,7 +841,7 @@ class ArticleActors:
                         add(self._country_of_token(t))
         if not codes:
             # "Lawmakers and officials in Fornost and Gondor": the phrase may hang on a conjunct
-            for head in [tok, *(c for c in tok.conjuncts if c.i > tok.i)]:
+            for head in [tok, *tok.conjuncts]:
                 for prep in (c for c in head.children if c.dep_ == "prep"):
                     if prep.lower_ == "of" or (group and prep.lower_ in ("in", "from")):
                         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
