@@ -88,7 +88,9 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("filters")
     g.add_argument("--since", metavar="YYYY-MM-DD", help="events dated on or after this day")
     g.add_argument("--until", metavar="YYYY-MM-DD", help="events dated on or before this day")
-    g.add_argument("--actor", metavar="CODE[/SECTOR]", help="an actor: IRN, IRN/GOV or /GOV")
+    g.add_argument(
+        "--actor", metavar="CODE[/SECTOR]", help="an actor: IRN, IRN/GOV, /GOV, or ? for uncoded actors"
+    )
     g.add_argument("--recipient", metavar="CODE[/SECTOR]", help="a recipient: IRQ, IRQ/PRM or /MIL")
     g.add_argument(
         "--event", action="append", metavar="TYPE", help="PLOVER event type(s), e.g. CONSULT (repeatable)"
