@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import logging
 import sys
@@ -19,6 +20,8 @@ FORMATS = ("plover", "table", "csv", "gdelt")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from dotterel.actors.commands import add_kb_option
+
     parser = argparse.ArgumentParser(
         prog="dotterel",
         description="Political event data from news text (PLOVER with CAMEO alongside), offline on a CPU.",
@@ -40,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     from dotterel.engines import add_coding_options
 
     add_coding_options(code, engines=True)
+    add_kb_option(code)
 
     cls = sub.add_parser(
         "classify",
@@ -95,9 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     te.add_argument("--news", help="JSON Lines file with the texts of --labels articles")
     te.add_argument("--output", required=True, help="folder for detector.npz, pairs.npz, events_manifest.json")
 
+    from dotterel.actors.commands import register as register_kb
     from dotterel.store.commands import register as register_store
 
     register_store(sub)
+    register_kb(sub)
     from dotterel.web.commands import register as register_view
 
     register_view(sub)
@@ -133,6 +139,7 @@ def _cmd_code(args: argparse.Namespace) -> int:
         from dotterel.ray_engine import run_from_args
 
         return run_from_args(args, published)
+    load = functools.partial(Coder.load, kb_layers=tuple(args.kb or ()))
     rejected = 0
     all_events = []
     gdelt = _GdeltRows() if args.format == "gdelt" else None
@@ -158,7 +165,7 @@ def _cmd_code(args: argparse.Namespace) -> int:
         total = _count_inputs(args.paths)
     with (
         _output(args.output) as out,
-        open_coder(Coder.load, workers=args.workers, limits=limits_from(args)) as coder,
+        open_coder(load, workers=args.workers, limits=limits_from(args)) as coder,
     ):
         writer = None
         if args.format == "csv":
@@ -472,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    from dotterel.actors.commands import HANDLERS as KB_HANDLERS
     from dotterel.store.commands import HANDLERS as STORE_HANDLERS
     from dotterel.web.commands import HANDLERS as VIEW_HANDLERS
 
@@ -483,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         "train-events": _cmd_train_events,
         **STORE_HANDLERS,
         **VIEW_HANDLERS,
+        **KB_HANDLERS,
     }
     from dotterel.cli_output import pipe_closed
 

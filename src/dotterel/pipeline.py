@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from dotterel.actors.kb import KnowledgeBase
@@ -88,9 +88,20 @@ class Coder:
         )
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL, *, use_classifier: bool = True, use_detector: bool = True) -> Coder:
-        """Load everything from package data. The learned models are used when they are installed."""
-        kb = KnowledgeBase.load()
+    def load(
+        cls,
+        model: str = DEFAULT_MODEL,
+        *,
+        use_classifier: bool = True,
+        use_detector: bool = True,
+        kb_layers: Sequence[str] = (),
+    ) -> Coder:
+        """Load everything from package data. The learned models are used when they are installed.
+
+        `kb_layers` are knowledge-base layer directories (``dotterel kb import-petrarch``) put over
+        the built-in knowledge base, later ones over earlier ones.
+        """
+        kb = KnowledgeBase.load(kb_layers)
         ontology = Ontology.load()
         classifier = None
         if use_classifier:

@@ -8,23 +8,65 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from dotterel.actors.layers import Layer, Role, read_layer
 from dotterel.datafiles import read_jsonl, read_table, split_list
 from dotterel.errors import DataFileError
 from dotterel.records import Entity
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Role:
-    code: str
-    sector: str | None
-    role: str
-    start: dt.date | None
-    end: dt.date | None
-
-    def covers(self, when: dt.date) -> bool:
-        return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
+SHIPPED_RANK = 0  # the converted Phoenix dictionaries: under everything the project writes itself
+BUILTIN_RANK = 10
+USER_RANK = 20  # --kb layers, later ones over earlier ones
+SHIPPED_LAYER = "kb/phoenix"
+# Words that may be written in lower case inside a name ("al-Qaeda", "Bank of England").
+NAME_PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "ad",
+        "as",
+        "an",
+        "ash",
+        "at",
+        "az",
+        "ar",
+        "bin",
+        "ibn",
+        "bint",
+        "abu",
+        "de",
+        "del",
+        "della",
+        "der",
+        "des",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "y",
+        "e",
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "on",
+        "'s",
+        "-",
+        "&",
+        "'",
+        "’s",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,10 +90,38 @@ class NamedActor:
 
     def entity_on(self, when: dt.date | None) -> Entity:
         role = self.role_on(when)
-        kind = self.kind if self.kind in ("person", "group", "org") else "org"
+        kind = self.kind if self.kind in ("person", "group", "org", "country") else "org"
         if role is None:
             return Entity(code=None, sector=None, name=self.name, kind=kind)  # type: ignore[arg-type]
         return Entity(code=role.code, sector=role.sector, name=self.name, kind=kind)  # type: ignore[arg-type]
+
+    def entities_on(self, when: dt.date | None) -> tuple[Entity, ...]:
+        """The entity, and any further ones the entry stands for on `when` ("LORIEN [ELR/GAL]")."""
+        first = self.entity_on(when)
+        role = self.role_on(when)
+        if role is None or not role.also:
+            return (first,)
+        return (first, *(Entity(code=c, sector=s, name=self.name, kind=first.kind) for c, s in role.also))
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One way of writing a name the coder can match in text.
+
+    `key` is the name's lower-case tokens joined by blanks ("" until the matcher tokenizes it);
+    `rank` the precedence of the layer it comes from (higher wins); `case` says how the text
+    must be written: "exact" (built-in forms, spelt as news writes them), "caps" (imported
+    upper-case dictionaries: every word capitalised, name particles aside) or "upper" (an
+    abbreviation: all capitals in the text).
+    """
+
+    text: str
+    key: str
+    kind: str  # actor | country | capital
+    actor: NamedActor | None
+    code: str | None
+    rank: int
+    case: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,13 +163,29 @@ class KnowledgeBase:
     adjectives: dict[str, str] = field(default_factory=dict)
     people: dict[str, str] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)
-    sectors: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sectors: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     actors: dict[str, list[NamedActor]] = field(default_factory=dict)
     given_names: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
+    forms: list[NameForm] = field(default_factory=list)
+    agent_codes: dict[str, str] = field(default_factory=dict)
+    layers: list[Layer] = field(default_factory=list)
+    layer_rank: dict[int, int] = field(default_factory=dict)
+    layer_names: dict[int, str] = field(default_factory=lambda: {BUILTIN_RANK: "built-in"})
+    _surnames: dict[str, list[NamedActor]] | None = None
 
     @classmethod
-    def load(cls) -> KnowledgeBase:
+    def load(cls, layers: Sequence[Path | str] = (), *, shipped: bool = True) -> KnowledgeBase:
+        """The built-in KB, under it the shipped Phoenix layer, over it each `layers` directory in order."""
+        kb = cls._load_builtin()
+        if shipped:
+            kb.add_layer(read_shipped_layer(), rank=SHIPPED_RANK, shipped=True)
+        for n, path in enumerate(layers):
+            kb.add_layer(read_layer(Path(path)), rank=USER_RANK + n)
+        return kb
+
+    @classmethod
+    def _load_builtin(cls) -> KnowledgeBase:
         kb = cls()
         countries = read_table("kb/countries.tsv")
         kb.versions["countries"] = countries.version
@@ -160,7 +246,45 @@ class KnowledgeBase:
                 raise DataFileError(f"{where}: {exc}") from exc
             for alias in [obj["name"], *(obj.get("aliases") or [])]:
                 kb.actors.setdefault(alias, []).append(actor)
+        for text, actors in kb.actors.items():
+            for actor in actors:
+                kb.forms.append(NameForm(text, "", "actor", actor, None, BUILTIN_RANK, "exact"))
+        for text, iso3 in kb.country_names.items():
+            kb.forms.append(NameForm(text, "", "country", None, iso3, BUILTIN_RANK, "exact"))
+        for text, iso3 in kb.capitals.items():
+            kb.forms.append(NameForm(text, "", "capital", None, iso3, BUILTIN_RANK, "exact"))
         return kb
+
+    def add_layer(self, layer: Layer, *, rank: int, shipped: bool = False) -> None:
+        """Put a layer's actors and agents into the KB at precedence `rank`."""
+        self.layers.append(layer)
+        self.layer_rank[id(layer)] = rank
+        self.layer_names[rank] = layer.name
+        self.versions[f"layer.{layer.name}"] = layer.version
+        forms = self.forms
+        for a in layer.actors:
+            actor = NamedActor(name=a.name, kind=a.kind, roles=a.roles)
+            keys = a.keys or ("",) * (1 + len(a.aliases))
+            texts = (a.name, *a.aliases)
+            for n, (text, key) in enumerate(zip(texts, keys, strict=True)):
+                case = _alias_case(text, a.kind, self) if shipped and n > 0 else "caps"
+                if case is not None:
+                    forms.append(NameForm(text, key, "actor", actor, None, rank, case))
+        builtin = rank < BUILTIN_RANK
+        for g in layer.agents:
+            keys = g.keys or ()
+            terms = {g.term, *g.plurals, *keys, *(t.replace("-", " - ") for t in (g.term, *g.plurals))}
+            for term in terms:
+                term = " ".join(term.split())
+                old = self.sectors.get(term)
+                if old is not None and builtin:
+                    continue  # the project's own sector words outrank the shipped dictionaries
+                kind = old[1] if old is not None else "noun"
+                self.sectors[term] = (g.sector if g.sector or old is None else old[0], kind)
+                if g.code:
+                    self.agent_codes[term] = g.code
+                elif term in self.agent_codes and not builtin:
+                    del self.agent_codes[term]
 
     # ---- lookups -------------------------------------------------------------------------
 
@@ -193,7 +317,48 @@ class KnowledgeBase:
 
     def all_surface_forms(self) -> set[str]:
         """Every name the knowledge base can match in text."""
-        return set(self.actors) | set(self.country_names) | set(self.capitals)
+        return {f.text for f in self.forms}
+
+    def people_named(self, surname: str) -> list[NamedActor]:
+        """KB people whose name ends with `surname` ("Hariri": Saad Hariri, Rafik Hariri, ...)."""
+        if self._surnames is None:
+            index: dict[str, list[NamedActor]] = {}
+            for f in self.forms:
+                a = f.actor
+                if a is not None and a.kind == "person" and f.text == a.name:
+                    last = a.name.split()[-1].lower()
+                    index.setdefault(last, [])
+                    if a not in index[last]:
+                        index[last].append(a)
+            self._surnames = index
+        return list(self._surnames.get(surname.lower().replace("’", "'"), ()))
+
+    def layer_name(self, rank: int) -> str:
+        return self.layer_names.get(rank, str(rank))
+
+    def entries(self, name: str) -> list[NameForm]:
+        """Every name form written `name` (case and blanks ignored), of every layer."""
+        want = " ".join(name.lower().split())
+        return [f for f in self.forms if " ".join(f.text.lower().split()) == want]
+
+    def search(self, text: str, limit: int = 50) -> list[NameForm]:
+        """Name forms containing `text` (case-insensitive), highest precedence first, then shortest."""
+        want = text.lower().strip()
+        found = [f for f in self.forms if want in f.text.lower()]
+        found.sort(key=lambda f: (-f.rank, len(f.text), f.text))
+        return found[:limit]
+
+    def describe(self, form: NameForm, when: dt.date | None) -> tuple[str | None, str | None, str | None]:
+        """(code, sector, canonical name) a name form gives on `when`."""
+        if form.actor is not None:
+            e = form.actor.entity_on(when)
+            return e.code, e.sector, e.name
+        country = self.countries.get(form.code or "")
+        return form.code, "GOV" if form.kind == "capital" else None, country.name if country else None
+
+    def agent_code(self, term: str) -> str | None:
+        """The code an agent word gives by itself ("MSF" -> NGO), if any."""
+        return self.agent_codes.get(term.lower().strip())
 
 
 _QUOTES = re.compile(r"[’`]")
@@ -208,3 +373,37 @@ def _clean(text: str) -> str:
 
 def _strip_the(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
+
+
+def read_shipped_layer() -> Layer:
+    """The converted Phoenix dictionaries in package data (see data/kb/phoenix/README.md)."""
+    from importlib import resources
+
+    path = resources.files("dotterel").joinpath("data", SHIPPED_LAYER)
+    return read_layer(Path(str(path)), trusted=True)
+
+
+def _alias_case(text: str, kind: str, kb: KnowledgeBase) -> str | None:
+    """How an alias of the shipped dictionaries may match, or None when it is too risky to use.
+
+    A one-word alias of a person is a bare surname that stands for many people (the article's
+    own context resolves surnames instead); a one-word alias of a group or organization
+    matches only as an abbreviation in capitals ("ANSF", not "Youth"); a one-word alias that is
+    a sector word ("government") or a given name is not a name of this actor at all.
+    """
+    words = text.split()
+    if len(words) > 1:
+        return "caps"
+    word = words[0]
+    if word.lower() in kb.sectors or word.title() in kb.given_names:
+        return None
+    if kind == "person":
+        return None
+    if kind in ("group", "org"):
+        return "upper"
+    return "caps"
+
+
+def read_table_map(relpath: str, key: str, value: str) -> dict[str, str]:
+    """Two columns of a packaged TSV file as a mapping (key upper-cased)."""
+    return {row[key].upper(): row[value].upper() for row in read_table(relpath).rows}

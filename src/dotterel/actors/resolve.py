@@ -150,6 +150,8 @@ QUANTIFIERS = {
     "number",
 }
 NON_STATE = {"UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC"}
+# Sectors whose people "in" a country are not thereby of it (foreign correspondents, refugees).
+PLACE_IS_NOT_NATIONALITY = {"JRN", "REF"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,36 +201,46 @@ class ArticleActors:
     # ---- names ---------------------------------------------------------------------------
 
     def _match_names(self, matcher) -> None:  # type: ignore[no-untyped-def]
-        spans = []
-        for _match_id, start, end in matcher(self.doc):
-            text = self.doc[start:end].text
-            spans.append((start, end, text))
-        # longest first, no overlaps
-        spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        hits = sorted(matcher(self.doc), key=lambda h: (-(h.end - h.start), h.start))
         taken: set[int] = set()
-        for start, end, text in spans:
-            if any(i in taken for i in range(start, end)):
+        for hit in hits:  # longest first, no overlaps
+            if any(i in taken for i in range(hit.start, hit.end)):
                 continue
-            match = self._classify_name(start, end, text)
+            match = self._classify_name(hit)
             if match is None:
                 continue
-            taken.update(range(start, end))
-            for i in range(start, end):
+            taken.update(range(hit.start, hit.end))
+            for i in range(hit.start, hit.end):
                 self.names[i] = match
 
-    def _classify_name(self, start: int, end: int, text: str) -> NameMatch | None:
-        kb = self.kb
-        # Short all-caps aliases ("US", "IS", "UN") must match case exactly.
-        actors = tuple(a for a in kb.named(text))
+    def _classify_name(self, hit) -> NameMatch | None:  # type: ignore[no-untyped-def]
+        """What a matched name stands for, from the forms of the highest-precedence layer."""
+        top = max(f.rank for f in hit.forms)
+        forms = [f for f in hit.forms if f.rank == top]
+        actors = tuple(dict.fromkeys(f.actor for f in forms if f.kind == "actor" and f.actor is not None))
+        if actors and all(a.kind == "person" for a in actors) and not self._fits_person_entity(hit, actors):
+            return None
         if actors:
-            return NameMatch(start, end, "actor", actors=actors)
-        code = kb.country_code(text)
-        if code:
-            return NameMatch(start, end, "country", code=code)
-        code = kb.capital_code(text)
-        if code:
-            return NameMatch(start, end, "capital", code=code)
+            if all(a.kind == "country" for a in actors):
+                code = self._pick_actor(actors).entity_on(self.when).code
+                return NameMatch(hit.start, hit.end, "country", actors=actors, code=code)
+            return NameMatch(hit.start, hit.end, "actor", actors=actors)
+        for kind in ("country", "capital"):
+            codes = [f.code for f in forms if f.kind == kind]
+            if codes:
+                return NameMatch(hit.start, hit.end, kind, code=codes[0])
         return None
+
+    def _fits_person_entity(self, hit, actors: tuple[NamedActor, ...]) -> bool:  # type: ignore[no-untyped-def]
+        """A KB name inside a longer PERSON name fits only if the given names agree:
+        the KB's "Hariri" (Saad Hariri) is not "Nasr al-Hariri"."""
+        ent = next(
+            (e for e in self.doc.ents if e.label_ == "PERSON" and e.start <= hit.start and hit.end <= e.end), None
+        )
+        if ent is None or (ent.start == hit.start and ent.end == hit.end):
+            return True
+        first = ent[0].text.lower()
+        return any(a.name.split()[0].lower() == first for a in actors)
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -386,7 +398,10 @@ class ArticleActors:
 
     def _resolve_one(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
         low = tok.lower_
-        if tok.pos_ == "PRON" or low in PERSONAL | PLURAL | NEUTER | FIRST_PERSON | SECOND_PERSON:
+        if tok.pos_ == "PRON" or (
+            low in PERSONAL | PLURAL | NEUTER | FIRST_PERSON | SECOND_PERSON
+            and not (tok.is_upper and len(tok) > 1)
+        ):  # "US" in capitals is a country, not "us"
             return self._pronoun(tok)
         name = self.names.get(tok.i)
         if name is not None:
@@ -428,11 +443,19 @@ class ArticleActors:
             inner = [m for m in self.resolve(appos) if m.entities and m.entities[0].code]
             if inner:
                 first = self._left_bound(tok, tok.i)
+                ents = inner[0].entities
+                if all(e.kind == "country" for e in ents) and self._is_person_noun(tok):
+                    # "Ithilen's minister, Calimehtar": a person; whose minister the text says
+                    desc = [e for e in self._describe(tok) if e.code]
+                    if desc:
+                        ents = tuple(
+                            Entity(code=e.code, sector=e.sector, name=appos.text, kind="person") for e in desc[:1]
+                        )
                 return self._new_mention(
                     first,
                     appos.right_edge.i,
                     tok.i,
-                    inner[0].entities,
+                    ents,
                     "name",
                     "title-apposition",
                     antecedent=inner[0].index,
@@ -444,15 +467,40 @@ class ArticleActors:
     def _from_name(self, tok, name: NameMatch) -> Mention:  # type: ignore[no-untyped-def]
         first, last = self._name_bounds(tok, name)
         if name.kind == "actor":
-            actor = self._pick_actor(name.actors)
-            ent = actor.entity_on(self.when)
+            persons = [a for a in name.actors if a.kind == "person"]
+            several = len({a.name for a in name.actors}) > 1
+            if (persons or several) and name.end - name.start == 1:
+                prior = self._surname_match(tok)
+                if prior is not None:  # the article named this person in full before
+                    _, pm, ents = prior
+                    return self._new_mention(first, last, tok.i, ents, "name", "short-name", antecedent=pm.index)
+                picked = self._surname_in_context(tok, name)
+                if picked is None:  # several people of that name, nothing in the text to choose
+                    ent = Entity(code=None, sector=self._title_sector(tok), name=tok.text, kind="person")
+                    m = self._new_mention(first, last, tok.i, (ent,), "name", "ambiguous-name")
+                    self._persons.append((tok.text, m, (ent,)))
+                    return m
+                ents = picked.entities_on(self.when)
+            else:
+                ents = self._pick_actor(name.actors).entities_on(self.when)
+            ent = ents[0]
+            if ent.kind == "person":
+                # what the text says of the person (title, nationality, apposition) outranks the KB
+                own = self._own_description(tok, first)
+                told = self._apposed_description(tok)
+                code = (own[0] if own else None) or (told[0].code if told else None)
+                sector = (own[1] if own else None) or (told[0].sector if told else None)
+                if code or sector:
+                    ent = Entity(code=code or ent.code, sector=sector or ent.sector, name=ent.name, kind="person")
+                    ents = (ent,)
             if ent.sector is None:
                 title = self._title_sector(tok)
                 if title:
-                    ent = Entity(code=ent.code, sector=title, name=ent.name, kind=ent.kind)
-            m = self._new_mention(first, last, tok.i, (ent,), "name", "kb-name")
-            if ent.kind == "person":
-                self._persons.append((self.doc[name.start : name.end].text, m, (ent,)))
+                    ents = tuple(Entity(code=e.code, sector=title, name=e.name, kind=e.kind) for e in ents)
+            ents = self._with_agent_code(tok, ents)
+            m = self._new_mention(first, last, tok.i, ents, "name", "kb-name")
+            if ents[0].kind == "person":
+                self._persons.append((self.doc[name.start : name.end].text, m, ents))
             return m
         country = self.kb.countries.get(name.code or "")
         cname = country.name if country else None
@@ -460,8 +508,23 @@ class ArticleActors:
             ent = Entity(code=name.code, sector="GOV", name=cname, kind="country")
             return self._new_mention(first, last, tok.i, (ent,), "country", "capital-metonym")
         sector = self._title_sector(tok)
+        if name.actors and sector and self.kb.sector_of(self._title_text(tok) or "") is not None:
+            # "Ithilen's minister Calimehtar": a name used for a person with a title; the text's
+            # own possessor or nationality says whose minister, over the dictionary's country
+            own = self._own_description(tok, first)
+            if own and own[0] and own[0] != name.code:
+                ent = Entity(
+                    code=own[0], sector=own[1] or sector, name=self.doc[name.start : name.end].text, kind="person"
+                )
+                return self._new_mention(first, last, tok.i, (ent,), "name", "person-described")
+        if name.actors:  # a country entry of a layer: its dated codes, perhaps several ("the Shire")
+            ents = tuple(
+                Entity(code=e.code, sector=e.sector or sector, name=cname or e.name, kind="country")
+                for e in self._pick_actor(name.actors).entities_on(self.when)
+            )
+            return self._new_mention(first, last, tok.i, self._with_agent_code(tok, ents), "country", "kb-country")
         ent = Entity(code=name.code, sector=sector, name=cname, kind="country")
-        return self._new_mention(first, last, tok.i, (ent,), "country", "kb-country")
+        return self._new_mention(first, last, tok.i, self._with_agent_code(tok, (ent,)), "country", "kb-country")
 
     def _pick_actor(self, actors: tuple[NamedActor, ...]) -> NamedActor:
         if len(actors) == 1:
@@ -470,6 +533,49 @@ class ArticleActors:
             a for a in actors if (r := a.role_on(self.when)) is not None and self.when and r.covers(self.when)
         ]
         return (valid or list(actors))[0]
+
+    def _surname_in_context(self, tok, name: NameMatch) -> NamedActor | None:  # type: ignore[no-untyped-def]
+        """The one person a bare surname can mean here, or None when the article does not say.
+
+        Candidates are the KB people the name form stands for and every KB person of that
+        surname; those holding a role on the article's date are kept, then those whose role
+        matches a title written before the name ("Prime Minister Hariri"), then those of a
+        country the article names.
+        """
+        cands = list(dict.fromkeys([*name.actors, *self.kb.people_named(tok.text)]))
+        cands = [a for a in cands if a.kind == "person"] or cands
+        if len(cands) <= 1:
+            return cands[0] if cands else None
+        if self.when is not None:
+            active = [a for a in cands if (r := a.role_on(self.when)) is not None and r.covers(self.when)]
+            cands = active or cands
+        if len(cands) > 1:
+            title = self._title_sector(tok)
+            if title:
+                cands = [a for a in cands if a.entity_on(self.when).sector == title] or cands
+        if len(cands) > 1:
+            codes = self._article_countries()
+            cands = [a for a in cands if a.entity_on(self.when).code in codes] or cands
+        names = {a.name for a in cands}
+        return cands[0] if len(names) == 1 else None
+
+    def _article_countries(self) -> set[str]:
+        """Country codes named anywhere in the article (by a country name or a nationality word)."""
+        codes = {m.code for m in self.names.values() if m.kind in ("country", "capital") and m.code}
+        for t in self.doc:
+            if t.ent_type_ == "NORP" or t.pos_ == "ADJ":
+                code = self.kb.adjective_code(t.text)
+                if code:
+                    codes.add(code)
+        return codes
+
+    def _with_agent_code(self, tok, ents: tuple[Entity, ...]) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
+        """An agent word that gives the code itself ("MSF Arnor" -> NGO) replaces the country code."""
+        for t in [*tok.lefts, tok]:
+            code = self.kb.agent_code(t.lower_) if t.dep_ in ("compound", "amod", "nmod") or t is tok else None
+            if code:
+                return tuple(Entity(code=code, sector=e.sector, name=e.name, kind=e.kind) for e in ents)
+        return ents
 
     def _name_bounds(self, tok, name: NameMatch) -> tuple[int, int]:  # type: ignore[no-untyped-def]
         return self._left_bound(tok, name.start), max(name.end - 1, tok.i)
@@ -492,6 +598,17 @@ class ArticleActors:
         while first < tok.i and self.doc[first].is_punct:
             first += 1
         return min(first, tok.i)
+
+    def _title_text(self, tok) -> str | None:  # type: ignore[no-untyped-def]
+        """The title word written right before a name ("minister" in "evil minister Calimehtar")."""
+        name = self.names.get(tok.i)
+        start = name.start if name is not None else tok.i
+        prev = self.doc[start - 1] if start > 0 else None
+        if prev is not None and prev.pos_ in ("NOUN", "PROPN"):
+            found = self.kb.sector_of(prev.lower_)
+            if found and found[1] in ("title", "noun"):
+                return prev.lower_
+        return None
 
     def _title_sector(self, tok) -> str | None:  # type: ignore[no-untyped-def]
         """Sector from a title written before or in apposition to a name."""
@@ -527,29 +644,39 @@ class ArticleActors:
             return self._new_mention(tok.i, tok.i, tok.i, ents, "name", "short-name", antecedent=m.index)
         code, sector = self._own_description(tok, first) or (None, None)
         if code is None or sector is None:
-            appos = next((c for c in tok.children if c.dep_ == "appos"), None)
-            if appos is not None:
-                found = self._describe(appos)
-                if found:
-                    code = code or found[0].code
-                    sector = sector or found[0].sector
+            found = self._apposed_description(tok)
+            if found:
+                code = code or found[0].code
+                sector = sector or found[0].sector
         ent = Entity(code=code, sector=sector, name=self._person_name(tok), kind="person")
         m = self._new_mention(first, tok.i, tok.i, (ent,), "name", "person-in-text")
         self._persons.append((self._person_name(tok), m, (ent,)))
         return m
 
+    def _apposed_description(self, tok) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
+        """What an apposition says a name is: "X, Russia's UN envoy" or "the opposition's chief
+        negotiator, X" (the name in apposition to a title noun)."""
+        for appos in (c for c in tok.children if c.dep_ == "appos"):
+            found = self._describe(appos)
+            if found:
+                return found
+        head = tok.head
+        if tok.dep_ == "appos" and head.i != tok.i and head.pos_ == "NOUN" and head.tag_ == "NN":
+            return self._describe(head)
+        return ()
+
     def _person_name(self, tok) -> str:  # type: ignore[no-untyped-def]
-        parts = [t for t in tok.lefts if t.dep_ == "compound" and t.ent_type_ == "PERSON"] + [tok]
-        return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
+        parts = [t for t in tok.lefts if t.dep_ == "compound" and t.ent_type_ == "PERSON"]
+        start = min((t.i for t in parts), default=tok.i)
+        return self.doc[start : tok.i + 1].text  # "Nasr al-Hariri", as written
 
     def _own_description(self, tok, first: int) -> tuple[str | None, str | None] | None:  # type: ignore[no-untyped-def]
         """Country and sector written before a name: "Israeli Foreign Minister Gideon Saar"."""
         code = None
         for t in self.doc[min([first] + [c.left_edge.i for c in tok.lefts]) : tok.i]:
-            if t.dep_ == "poss" or t.head.dep_ == "poss":
-                c = self._country_of_token(t)
-            else:
-                c = self.kb.adjective_code(t.text) or self.kb.country_code(t.text)
+            if t.i in self.names and self.names[t.i].kind == "actor" and self.names[t.i] is self.names.get(tok.i):
+                continue  # a word of the name itself
+            c = self._country_of_token(t)
             code = code or c
         for t in tok.lefts:
             if t.dep_ == "poss":
@@ -611,7 +738,7 @@ class ArticleActors:
             return ()
         sector, kind = sector
         # "leaders of armed groups": take the group the member belongs to
-        if tok.lemma_ in MEMBER_NOUNS or kind == "title":
+        if tok.lemma_ in MEMBER_NOUNS or kind == "title" or (sector == "GOV" and tok.tag_ == "NN"):
             for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                     inner = self.resolve(pobj)
@@ -623,17 +750,34 @@ class ArticleActors:
                         )
                     if found:
                         return tuple(Entity(code=e.code, sector=sector, name=None, kind="generic") for e in found)
+            # "the Syrian opposition's chief negotiator": a person of the group that owns the title
+            for poss in (c for c in tok.children if c.dep_ == "poss" and c.pos_ == "NOUN"):
+                found = tuple(e for m in self.resolve(poss) for e in m.entities)
+                if found and all(e.kind != "country" and e.sector for e in found):
+                    person = "person" if kind == "title" else "generic"
+                    return tuple(Entity(code=e.code, sector=e.sector, name=None, kind=person) for e in found)  # type: ignore[arg-type]
         for mod in tok.children:
             if mod.dep_ == "amod":
                 found = self.kb.sector_of(mod.lower_)
                 if found and found[1] == "modifier":
                     sector = found[0]
-        codes = self._country_modifiers(tok, group=sector in GROUP_SECTORS or sector in ("MIL", "COP"))
+        codes = self._country_modifiers(tok, group=sector not in PLACE_IS_NOT_NATIONALITY)
+        if kind == "title" and len(codes) > 1:
+            owner = [
+                c
+                for t in tok.children
+                if t.dep_ == "poss" and t.pos_ != "PRON"
+                if (c := self._country_of_token(t))
+            ]
+            codes = owner[:1] or codes
         ent_kind = "person" if kind == "title" or tok.lemma_.lower() in KIN else "generic"
         if not codes and sector in GROUP_SECTORS:
             members = self._named_members(tok)
             if members:
                 return members
+        own = self._agent_code_of_phrase(tok)
+        if own:  # "a Valdorian relief body" coded NGO by a dictionary's prefix agent
+            return (Entity(code=own, sector=sector, name=None, kind=ent_kind),)  # type: ignore[arg-type]
         if not codes:
             return (Entity(code=None, sector=sector, name=None, kind=ent_kind),)  # type: ignore[arg-type]
         return tuple(Entity(code=c, sector=sector, name=None, kind=ent_kind) for c in codes)  # type: ignore[arg-type]
@@ -649,6 +793,19 @@ class ArticleActors:
             for m in self.resolve(appos):
                 out.extend(e for e in m.entities if e.code)
         return tuple(out)
+
+    def _agent_code_of_phrase(self, tok) -> str | None:  # type: ignore[no-untyped-def]
+        """The code an agent phrase gives by itself ("relief body" -> NGO in a dictionary that says so)."""
+        if not self.kb.agent_codes:
+            return None
+        words = [t for t in tok.lefts if t.dep_ in ("compound", "amod") and t.i >= tok.i - 4]
+        toks = self.doc[min((t.i for t in words), default=tok.i) : tok.i + 1]
+        for k in range(len(toks)):
+            for last in (tok.lower_, tok.lemma_.lower()):
+                code = self.kb.agent_code(" ".join([t.lower_ for t in toks[k:-1]] + [last]))
+                if code:
+                    return code
+        return None
 
     def _sector_of_phrase(self, tok) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
         words = [t for t in tok.lefts if t.dep_ in ("compound", "amod") and t.i >= tok.i - 4]
@@ -680,18 +837,22 @@ class ArticleActors:
                     add(self._country_of_token(t))
             elif child.dep_ == "poss":
                 for t in [child, *child.conjuncts]:
-                    if t.pos_ == "PRON":
+                    if t.pos_ in ("PRON", "NOUN") and t.i not in self.names:
                         ents = [e for m in self.resolve(t) for e in m.entities]
                         for e in ents:
                             add(e.code)
                     else:
                         add(self._country_of_token(t))
         if not codes:
-            for prep in (c for c in tok.children if c.dep_ == "prep"):
-                if prep.lower_ == "of" or (group and prep.lower_ in ("in", "from")):
-                    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                        for t in [pobj, *pobj.conjuncts]:
-                            add(self._country_of_token(t))
+            # "Lawmakers and officials in Fornost and Gondor": the phrase may hang on a conjunct
+            for head in [tok, *tok.conjuncts]:
+                for prep in (c for c in head.children if c.dep_ == "prep"):
+                    if prep.lower_ == "of" or (group and prep.lower_ in ("in", "from")):
+                        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                            for t in [pobj, *pobj.conjuncts]:
+                                add(self._country_of_token(t))
+                if codes:
+                    break
         return codes
 
     def _is_sponsor(self, t) -> bool:  # type: ignore[no-untyped-def]

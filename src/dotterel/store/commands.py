@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import gzip
 import json
 import sys
@@ -36,9 +37,11 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     ing.add_argument("--recode", action="store_true", help="code stored articles again, replacing their events")
     ing.add_argument("--no-merge", action="store_true", help="do not merge duplicate events (run `merge` later)")
     ing.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    from dotterel.actors.commands import add_kb_option
     from dotterel.engines import add_coding_options
 
     add_coding_options(ing, engines=False)
+    add_kb_option(ing)
 
     ev = sub.add_parser(
         "events",
@@ -88,7 +91,9 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("filters")
     g.add_argument("--since", metavar="YYYY-MM-DD", help="events dated on or after this day")
     g.add_argument("--until", metavar="YYYY-MM-DD", help="events dated on or before this day")
-    g.add_argument("--actor", metavar="CODE[/SECTOR]", help="an actor: IRN, IRN/GOV or /GOV")
+    g.add_argument(
+        "--actor", metavar="CODE[/SECTOR]", help="an actor: IRN, IRN/GOV, /GOV, or ? for uncoded actors"
+    )
     g.add_argument("--recipient", metavar="CODE[/SECTOR]", help="a recipient: IRQ, IRQ/PRM or /MIL")
     g.add_argument(
         "--event", action="append", metavar="TYPE", help="PLOVER event type(s), e.g. CONSULT (repeatable)"
@@ -195,9 +200,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from dotterel.store.ingest import IngestInterrupted, ingest
 
     published = published_date(args.published, "--published") if args.published else None
+    load = functools.partial(Coder.load, kb_layers=tuple(args.kb or ()))
     with (
         Store.open(args.db) as store,
-        open_coder(Coder.load, workers=args.workers, limits=limits_from(args)) as coder,
+        open_coder(load, workers=args.workers, limits=limits_from(args)) as coder,
     ):
         items = read_articles(args.paths, published, warn=warn)
         total = None if args.no_progress else _count_inputs(args.paths)

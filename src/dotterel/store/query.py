@@ -25,15 +25,23 @@ class ActorSpec:
 
     code: str | None = None
     sector: str | None = None
+    uncoded: bool = False  # '?': an actor the coder named but could not code (code null)
 
 
 def parse_actor(spec: str) -> ActorSpec:
-    """Parse 'IRN', 'IRN/GOV' or '/GOV' (also '*/GOV'); raises DotterelError on anything else."""
+    """Parse 'IRN', 'IRN/GOV', '/GOV' (also '*/GOV') or '?' / '?/GOV' (uncoded actors);
+    raises DotterelError on anything else."""
     text = spec.strip().upper()
     code, _, sector = text.partition("/")
     code = "" if code == "*" else code
+    if code == "?":
+        if sector and not _CODE.match(sector):
+            raise DotterelError(f"actor filter {spec!r}: use ?/SECTOR for uncoded actors of a sector")
+        return ActorSpec(sector=sector or None, uncoded=True)
     if (code and not _CODE.match(code)) or (sector and not _CODE.match(sector)) or not (code or sector):
-        raise DotterelError(f"actor filter {spec!r}: use a code (IRN), code/sector (IRN/GOV) or /sector (/GOV)")
+        raise DotterelError(
+            f"actor filter {spec!r}: use a code (IRN), code/sector (IRN/GOV), /sector (/GOV) or ? (uncoded)"
+        )
     return ActorSpec(code=code or None, sector=sector or None)
 
 
@@ -174,7 +182,9 @@ def _where(f: EventFilter | None) -> tuple[str, list[object]]:
             continue
         cond = ["n.role = ?"]
         params.append(role)
-        if spec.code:
+        if spec.uncoded:
+            cond.append("n.code IS NULL")
+        elif spec.code:
             cond.append("n.code = ?")
             params.append(spec.code)
         if spec.sector:

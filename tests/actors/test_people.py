@@ -1,0 +1,105 @@
+"""Who is who: appositions and titles define people, surnames resolve from the article, lists of
+countries give one actor each. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dotterel.actors.resolve import ArticleActors
+from dotterel.nlp import parse
+
+WHEN = dt.date(2019, 2, 20)
+
+
+def _actors(coder, text: str, when: dt.date | None = WHEN) -> tuple:  # type: ignore[no-untyped-def]
+    doc = next(iter(parse(coder.nlp, [text])))
+    return doc, ArticleActors(doc, coder.kb, coder.matcher, when)
+
+
+def _codes(doc, actors, word: str, nth: int = 0) -> list[tuple]:  # type: ignore[no-untyped-def]
+    tok = [t for t in doc if t.text == word][nth]
+    return [(e.code, e.sector) for m in actors.resolve(tok) for e in m.entities]
+
+
+def test_a_title_before_a_name_in_apposition_defines_the_person_for_the_article(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(
+        coder, "Russia's UN envoy, Vassily Nebenzia, criticised the plan. He said it would fail."
+    )
+    assert _codes(doc, actors, "envoy") == [("RUS", "GOV")]
+    assert _codes(doc, actors, "He") == [("RUS", "GOV")]
+
+
+def test_an_apposition_after_a_name_defines_the_person(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(
+        coder, "Lena Moritz, Germany's foreign minister, criticised the plan. Moritz left early."
+    )
+    assert _codes(doc, actors, "Moritz") == [("DEU", "GOV")]
+    assert _codes(doc, actors, "Moritz", 1) == [("DEU", "GOV")]
+
+
+def test_a_group_that_owns_the_title_gives_the_sector_and_outranks_a_kb_surname(coder) -> None:  # type: ignore[no-untyped-def]
+    text = "The Syrian opposition's chief negotiator, Nasr al-Hariri, met the envoy. Hariri also warned the EU."
+    doc, actors = _actors(coder, text)
+    assert _codes(doc, actors, "Hariri") == [("SYR", "OPP")]
+    assert _codes(doc, actors, "Hariri", 1) == [("SYR", "OPP")]  # not Lebanon's Saad Hariri
+
+
+def test_the_text_says_whose_president_over_the_kb(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "South Sudan President Salva Kiir met the rebels.")
+    assert _codes(doc, actors, "Kiir") == [("SSD", "GOV")]
+
+
+def test_soviet_union_is_a_state_not_a_trade_union(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "The Soviet Union sent troops into Afghanistan.", dt.date(1980, 1, 2))
+    assert _codes(doc, actors, "Union") == [("SUN", None)]
+
+
+def test_a_list_of_countries_gives_one_actor_each(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "The US, Britain and France criticised Russia over the attack.")
+    assert _codes(doc, actors, "US") == [("USA", None), ("GBR", None), ("FRA", None)]
+
+
+def test_a_person_the_kb_does_not_know_keeps_the_text(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "Xander Quillfeather criticised the ministry.")
+    tok = next(t for t in doc if t.text == "Quillfeather")
+    (m,) = actors.resolve(tok)
+    assert m.text == "Xander Quillfeather" and m.entities[0].code is None
+
+
+@pytest.fixture(scope="module")
+def two_molvans(tmp_path_factory):  # type: ignore[no-untyped-def]
+    from dotterel.actors.layers import import_petrarch_to
+    from dotterel.pipeline import Coder
+
+    tmp: Path = tmp_path_factory.mktemp("molvan")
+    (tmp / "m.actors.txt").write_text(
+        "IRINA_MOLVAN_\n+MOLVAN\n\t[QUOGOV]\nPETER_MOLVAN_\n+MOLVAN\n\t[VALMIL]\nQUORIA [QUO]\nVALDORIA [VAL]\n",
+        encoding="utf-8",
+    )
+    import_petrarch_to(tmp / "layer", [tmp / "m.actors.txt"])
+    return Coder.load(use_classifier=False, kb_layers=[str(tmp / "layer")])
+
+
+def test_a_surname_two_people_share_stays_uncoded_without_evidence(two_molvans) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(two_molvans, "Molvan criticised the plan.")
+    tok = next(t for t in doc if t.text == "Molvan")
+    (m,) = actors.resolve(tok)
+    assert m.text == "Molvan" and m.entities[0].code is None
+
+
+def test_a_surname_resolves_from_a_title_in_the_text(two_molvans) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(two_molvans, "General Molvan criticised the plan.")
+    assert [c for c, _ in _codes(doc, actors, "Molvan")] == ["VAL"]
+
+
+def test_a_surname_resolves_from_the_country_the_article_names(two_molvans) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(two_molvans, "In Quoria, Molvan criticised the plan.")
+    assert [c for c, _ in _codes(doc, actors, "Molvan")] == ["QUO"]
+
+
+def test_a_surname_resolves_to_the_full_name_written_before(two_molvans) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(two_molvans, "Peter Molvan arrived on Monday. Molvan criticised the plan.")
+    assert [c for c, _ in _codes(doc, actors, "Molvan", 1)] == ["VAL"]
