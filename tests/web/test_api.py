@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from dotterel.web.app import create_app
 
-from .conftest import IMG, SCRIPT, UNCODED, event_ids
+from .conftest import SCRIPT, UNCODED, event_ids
 
 PAGES = ("/", "/events", "/timeline", "/network", "/map", "/articles", "/docs")
 
@@ -75,7 +75,9 @@ def test_an_event_comes_with_evidence_spans_provenance_and_sources(client):
 
 def test_a_merged_event_lists_every_report(client, view_db):
     reports = [
-        e for e in client.get("/api/events", params={"per_page": 200}).json()["events"] if e["merged"]["num_articles"] > 1
+        e
+        for e in client.get("/api/events", params={"per_page": 200}).json()["events"]
+        if e["merged"]["num_articles"] > 1
     ]
     assert reports, "the demo store reports the Tehran meeting twice"
     record = client.get(f"/api/events/{reports[0]['id']}").json()

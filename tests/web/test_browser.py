@@ -162,7 +162,13 @@ def test_article_page_marks_every_event_and_finds_a_clicked_one(server, page):
 
 
 def test_script_in_an_article_renders_as_text_and_never_runs(server, page, xss_event_id, uncoded_event_id):
-    for path in (f"/events/{xss_event_id}", "/articles/xss-article", f"/events/{uncoded_event_id}", "/network", "/"):
+    for path in (
+        f"/events/{xss_event_id}",
+        "/articles/xss-article",
+        f"/events/{uncoded_event_id}",
+        "/network",
+        "/",
+    ):
         page.goto(server + path)
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__alerts") == [], path

@@ -218,7 +218,9 @@ def test_serve_answers_over_http_on_loopback(view_db):
                     body = json.loads(r.read())
                 break
             except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
+                assert proc.poll() is None and time.monotonic() < deadline, (
+                    proc.stderr.read() if proc.stderr else ""
+                )
                 time.sleep(0.2)
         assert body["total"] > 0 and len(body["events"]) == 1
     finally:
