@@ -282,14 +282,12 @@ def _dyads(store: Store, f: EventFilter | None, level: str, *, with_roles: bool 
     for a, r, q, n, gsum, gcount in _run(store, sql, list(params)):
         out.add_pair(a, r, int(q), int(n), float(gsum or 0.0), int(gcount))
     if with_roles:
-        sql = (
-            f"SELECT k, role, COUNT(*) FROM (SELECT DISTINCT e.id, n.role AS role, {_key_sql(level)} AS k"
-            + from_clause(f)
-            + " CROSS JOIN entities n ON n.event_rowid = e.id"
-            + entity_where
-            + ") GROUP BY k, role"
-        )
-        for key, role, n in _run(store, sql, list(params)):
+        # from the entities alone (a covering index), restricted to the filtered events when there is a filter
+        sql = f"SELECT {_key_sql(level)} AS k, n.role, COUNT(DISTINCT n.event_rowid) FROM entities n"
+        if entity_where:
+            sql += " WHERE n.event_rowid IN (SELECT e.id" + from_clause(f) + entity_where + ")"
+        sql += " GROUP BY k, n.role"
+        for key, role, n in _run(store, sql, list(params) if entity_where else []):
             out.roles.setdefault(key, [0, 0])[0 if role == "actor" else 1] += int(n)
     return out
 
