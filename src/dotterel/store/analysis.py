@@ -282,14 +282,12 @@ def _dyads(store: Store, f: EventFilter | None, level: str, *, with_roles: bool 
     for a, r, q, n, gsum, gcount in _run(store, sql, list(params)):
         out.add_pair(a, r, int(q), int(n), float(gsum or 0.0), int(gcount))
     if with_roles:
-        sql = (
-            f"SELECT k, role, COUNT(*) FROM (SELECT DISTINCT e.id, n.role AS role, {_key_sql(level)} AS k"
-            + from_clause(f)
-            + " CROSS JOIN entities n ON n.event_rowid = e.id"
-            + entity_where
-            + ") GROUP BY k, role"
-        )
-        for key, role, n in _run(store, sql, list(params)):
+        # from the entities alone (a covering index), restricted to the filtered events when there is a filter
+        sql = f"SELECT {_key_sql(level)} AS k, n.role, COUNT(DISTINCT n.event_rowid) FROM entities n"
+        if entity_where:
+            sql += " WHERE n.event_rowid IN (SELECT e.id" + from_clause(f) + entity_where + ")"
+        sql += " GROUP BY k, n.role"
+        for key, role, n in _run(store, sql, list(params) if entity_where else []):
             out.roles.setdefault(key, [0, 0])[0 if role == "actor" else 1] += int(n)
     return out
 
@@ -491,39 +489,35 @@ class Reporting:
 
 def reporting(store: Store, f: EventFilter | None = None) -> Reporting:
     where, params = where_clause(f)
-    row = _run(
+    # one pass; `+` keeps SQLite from walking the (event, cameo) index and reading every row for the flags
+    rows = _run(
         store,
-        "SELECT SUM(e.hedged), SUM(e.negated), SUM(e.future), SUM(e.hypothetical), "
+        "SELECT e.event, e.quad_code, COUNT(*), SUM(e.hedged), SUM(e.negated), SUM(e.future), SUM(e.hypothetical), "
         "SUM(e.hedged = 0 AND e.negated = 0 AND e.future = 0 AND e.hypothetical = 0), "
         "SUM(e.date_start IS NOT NULL AND e.date_inherited = 1), SUM(e.date_start IS NULL), "
-        "SUM(e.date_precision = 'day'), SUM(e.date_precision = 'month'), SUM(e.date_precision = 'year'), COUNT(*)"
+        "SUM(e.date_precision = 'day'), SUM(e.date_precision = 'month'), SUM(e.date_precision = 'year')"
         + from_clause(f)
-        + where,
+        + where
+        + " GROUP BY +e.event, +e.quad_code",
         list(params),
-    ).fetchone()
-    v = [int(x or 0) for x in row]
-    groups = list(
-        _run(
-            store,
-            "SELECT e.event, e.quad_code, COUNT(*)" + from_clause(f) + where + " GROUP BY 1, 2",
-            list(params),
-        )
     )
+    v = [0] * 11
     by_type: dict[str, int] = {}
     by_quad: dict[int, int] = {}
-    for event, quad, n in groups:
-        by_type[event] = by_type.get(event, 0) + n
-        by_quad[int(quad)] = by_quad.get(int(quad), 0) + n
+    for event, quad, *counts in rows:
+        v = [a + int(b or 0) for a, b in zip(v, counts, strict=True)]
+        by_type[event] = by_type.get(event, 0) + int(counts[0])
+        by_quad[int(quad)] = by_quad.get(int(quad), 0) + int(counts[0])
     return Reporting(
-        hedged=v[0],
-        negated=v[1],
-        future=v[2],
-        hypothetical=v[3],
-        asserted=v[4],
-        inherited=v[5],
-        undated=v[6],
-        by_precision=(("day", v[7]), ("month", v[8]), ("year", v[9])),
-        total=v[10],
+        total=v[0],
+        hedged=v[1],
+        negated=v[2],
+        future=v[3],
+        hypothetical=v[4],
+        asserted=v[5],
+        inherited=v[6],
+        undated=v[7],
+        by_precision=(("day", v[8]), ("month", v[9]), ("year", v[10])),
         by_type=tuple(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_quad=tuple(sorted(by_quad.items())),
     )

@@ -308,7 +308,7 @@ _ORDER = {
     "date": " ORDER BY e.date_start IS NULL, e.date_start, e.id",
     "stored": " ORDER BY e.id",
     # newest first, undated last; confidence either way (the analyst's view)
-    "-date": " ORDER BY e.date_start IS NULL, e.date_start DESC, e.id DESC",
+    "-date": " ORDER BY e.date_start DESC, e.id DESC",  # NULL sorts lowest: undated come last
     "confidence": " ORDER BY e.confidence, e.id",
     "-confidence": " ORDER BY e.confidence DESC, e.id",
 }
