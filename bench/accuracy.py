@@ -34,6 +34,39 @@ def classified(coder, items) -> tuple[list[dict], float]:  # type: ignore[no-unt
     return [{"id": a.id, "event": [a.event] if a.event else [], "cameo": a.cameo} for a in answers], took
 
 
+THRESHOLDS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def articles_table(coder, folder: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    """All development articles coded once, scored together at each confidence threshold
+    (what `dotterel code --min-confidence X` would give), micro-averaged like score_articles.py."""
+    from dotterel.evaluation import score_article, score_articles
+    from dotterel.export.plover import to_plover
+    from dotterel.train_events import load_examples
+
+    examples = load_examples([folder])
+    t0 = time.perf_counter()
+    coded = [[to_plover(e) for e in o.events] for o in coder.code_many([ex.article for ex in examples])]
+    took = time.perf_counter() - t0
+    out = [
+        f"Development articles ({len(examples)}, coded in {took:.1f} s), by minimum confidence:",
+        "",
+        "| min confidence | events | recall | precision | F1 | typed |",
+        "|---|---|---|---|---|---|",
+    ]
+    for th in THRESHOLDS:
+        scores = [
+            score_article(list(ex.gold), [p for p in preds if p["confidence"] >= th], ex.article.text)
+            for ex, preds in zip(examples, coded, strict=True)
+        ]
+        f = score_articles(scores)
+        out.append(
+            f"| {th:.1f} | {int(f['predicted'])} | {f['recall']:.3f} | {f['precision']:.3f} | {f['f1']:.3f} "
+            f"| {f['typed']:.3f} |"
+        )
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--output", help="also write the table to this file")
@@ -59,6 +92,12 @@ def main() -> int:
         figs = score_article(gold, [to_plover(e) for e in events], text).figures()
         shown = " ".join(f"{k}={v:.3f}" for k, v in figs.items())
         rows.append(f"| article | {text_path.name} | {shown} | {took:.2f} s |")
+    dev_articles = SHARED / "dev_articles"
+    threshold_rows: list[str] = []
+    if dev_articles.exists():
+        threshold_rows = ["", *articles_table(coder, dev_articles)]
+    else:
+        print(f"note: {dev_articles} absent; development articles skipped", file=sys.stderr)
     dev = SHARED / "data/dev"
     if not dev.exists():
         print(f"note: {dev} absent; PLV and penta skipped", file=sys.stderr)
@@ -88,7 +127,7 @@ def main() -> int:
     if coder.classifier is not None:
         val = coder.classifier.manifest.get("validation", {})
         rows.append(f"| classifier validation (manifest) | held-out split | {json.dumps(val)} | |")
-    table = "\n".join(rows)
+    table = "\n".join(rows + threshold_rows)
     print(table)
     if args.output:
         Path(args.output).write_text(table + "\n", encoding="utf-8")

@@ -187,3 +187,17 @@ def test_evaluate_articles_scores_a_folder_of_annotated_articles_together(tmp_pa
 def test_evaluate_articles_without_a_folder_is_a_clear_error():
     done = run("evaluate", "articles")
     assert done.returncode == 2 and "at least one folder" in done.stderr
+
+
+def test_min_confidence_keeps_only_events_at_least_that_sure(seed_run):
+    done = run("code", str(DATA / "seed_article.txt"), "--published", "2025-01-10", "--min-confidence", "0.8")
+    assert done.returncode == 0, done.stderr
+    kept = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    everything = [json.loads(line) for line in seed_run.stdout.splitlines() if line.strip()]
+    assert kept and len(kept) < len(everything)
+    assert all(e["confidence"] >= 0.8 for e in kept)
+
+
+def test_min_confidence_out_of_range_is_refused():
+    done = run("code", str(DATA / "seed_article.txt"), "--min-confidence", "1.5")
+    assert done.returncode == 2 and "not between 0 and 1" in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import csv
 import functools
 import json
@@ -44,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_coding_options(code, engines=True)
     add_kb_option(code)
+    code.add_argument(
+        "--min-confidence",
+        type=_confidence,
+        default=0.0,
+        metavar="X",
+        help="only events whose confidence is at least X (0..1); see the README's precision-recall table",
+    )
 
     cls = sub.add_parser(
         "classify",
@@ -127,6 +135,16 @@ def _report(err: InputError) -> None:
     print(f"dotterel: rejected {err}", file=sys.stderr)
 
 
+def _confidence(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number between 0 and 1") from None
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
+    return x
+
+
 def _cmd_code(args: argparse.Namespace) -> int:
     from dotterel.cli_output import warn
     from dotterel.engines import limits_from, open_coder
@@ -172,6 +190,9 @@ def _cmd_code(args: argparse.Namespace) -> int:
             writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
             writer.writeheader()
         for outcome in _with_progress(coder.code_many(articles()), total, not args.no_progress):
+            if args.min_confidence > 0:
+                kept = tuple(e for e in outcome.events if e.confidence >= args.min_confidence)
+                outcome = dataclasses.replace(outcome, events=kept)
             if outcome.error is not None:
                 _report(outcome.error)
                 rejected += 1
