@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import csv
+import dataclasses
 import functools
 import json
 import logging
