@@ -106,3 +106,29 @@ def uncoded_event_id(view_db) -> str:
             "WHERE n.code IS NULL AND n.role = 'actor'"
         ).fetchone()
     return row[0]
+
+
+def event_id_where(path: Path, *, text: str, trigger: str) -> str:
+    """The id of the stored event whose evidence sentence holds `text` and whose trigger is `trigger`
+    (ids depend on how many events come before, so tests find events by what they say)."""
+    from dotterel.store.db import Store
+
+    with Store.open(path, readonly=True) as store:
+        row = store.connection.execute(
+            "SELECT event_id FROM events WHERE event_text LIKE ? AND trigger = ? ORDER BY id",
+            (f"%{text}%", trigger),
+        ).fetchone()
+    assert row is not None, f"no stored event with {text!r} and trigger {trigger!r}"
+    return row[0]
+
+
+@pytest.fixture(scope="session")
+def baghdad_event_id(view_db) -> str:
+    """The Baghdad meeting of 6 January: its own date and place phrases."""
+    return event_id_where(view_db, text="Earlier, on January 6, the Iraqi prime minister met", trigger="met")
+
+
+@pytest.fixture(scope="session")
+def hedged_event_id(view_db) -> str:
+    """The hedged claim about U.S. pressure, dated from the story's context."""
+    return event_id_where(view_db, text="Some Iranian sources suggested", trigger="pressure")

@@ -104,8 +104,8 @@ def test_timeline_never_draws_a_coarse_date_in_a_finer_bin(store):
     assert not yearly.spans and {b.start.month for b in yearly.bins} == {1}
 
 
-def test_evidence_spans_cover_their_text_and_say_where_the_date_came_from(store):
-    ev = event_evidence(store, "iran-iraq-2025-01-10-011-011")  # Baghdad, 6 January, its own phrases
+def test_evidence_spans_cover_their_text_and_say_where_the_date_came_from(store, baghdad_event_id):
+    ev = event_evidence(store, baghdad_event_id)  # Baghdad, 6 January, its own phrases
     for span in ev.spans:
         assert ev.text[span.start : span.end] == span.text
     assert {s.kind for s in ev.spans} >= {"trigger", "actor", "recipient", "date", "place"}
@@ -127,8 +127,8 @@ def test_the_store_without_the_view_indexes_still_opens_read_only(tmp_path, view
         assert "0002_view_indexes" in s.migrations()
 
 
-def test_show_prints_the_highlighted_evidence_provenance_and_sources(view_db):
-    result = run_cli("show", "iran-iraq-2025-01-10-009-010", "--db", view_db, "--width", "140")
+def test_show_prints_the_highlighted_evidence_provenance_and_sources(view_db, hedged_event_id):
+    result = run_cli("show", hedged_event_id, "--db", view_db, "--width", "140")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Some Iranian sources suggested" in out
@@ -137,12 +137,12 @@ def test_show_prints_the_highlighted_evidence_provenance_and_sources(view_db):
     assert "merged event" in out
 
 
-def test_show_highlights_each_part_in_colour(store):
+def test_show_highlights_each_part_in_colour(store, baghdad_event_id):
     from rich.console import Console
 
     from dotterel.show import STYLES, highlighted
 
-    ev = event_evidence(store, "iran-iraq-2025-01-10-011-011")
+    ev = event_evidence(store, baghdad_event_id)
     text = highlighted(ev, ev.sentence_start, ev.sentence_end)
     styled = {str(span.style) for span in text.spans}
     for kind in ("trigger", "actor", "recipient", "date", "place"):
