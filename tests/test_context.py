@@ -36,3 +36,14 @@ def test_lede_takes_the_date_of_the_next_sentence(coder):
     )
     [e] = [e for e in code_text(coder, text, dt.date(2025, 1, 10)) if e.event == "SUPPORT"]
     assert e.date.iso() == "2025-01-08"
+
+
+def test_an_age_between_commas_is_not_a_date(coder):
+    [e] = [e for e in code_text(coder, "Police arrested Ahmed Hassan, 32, in Cairo.") if e.event == "COERCE"]
+    assert e.date is None or e.date.date.year != 1932
+
+
+def test_a_date_that_describes_a_noun_does_not_date_the_sentence(coder):
+    text = "The opposition accused the EU of failing to stick to a bargain struck in March 2016."
+    [e] = [e for e in code_text(coder, text, dt.date(2019, 6, 20)) if e.event == "ACCUSE"]
+    assert e.date is None or e.date.iso() != "2016-03"

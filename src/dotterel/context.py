@@ -54,6 +54,9 @@ class ArticleContext:
     place_at: dict[int, list[Location]] = field(default_factory=dict)
     sent_date: list[DateRef | None] = field(default_factory=list)
     sent_any_date: list[DateRef | None] = field(default_factory=list)
+    # dates of a clause that describes a noun ("a bargain struck in March 2016") date that clause's
+    # own event, never the sentence's others
+    phrase_dates: set[int] = field(default_factory=set)
     sent_shift: list[bool] = field(default_factory=list)
     sent_place: list[Location | None] = field(default_factory=list)
 
@@ -63,7 +66,10 @@ class ArticleContext:
             if ent.label_ == "DATE":
                 ref = self.resolver.resolve(ent.text, ent.start_char)
                 if ref is not None:
-                    self.date_at.setdefault(self._attach(ent.root).i, ref)
+                    head = self._attach(ent.root)
+                    self.date_at.setdefault(head.i, ref)
+                    if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN"):
+                        self.phrase_dates.add(head.i)
         for start, end in self._place_spans():
             span = doc[start:end]  # type: ignore[index]
             root = span.root
@@ -84,7 +90,11 @@ class ArticleContext:
             self.sent_date.append(self._sentence_date(sent))
             first = next((t for t in sent if not t.is_punct and not t.is_space), None)
             self.sent_shift.append(first is not None and first.lower_ in SCENE_SHIFT)
-            self.sent_any_date.append(next((self.date_at[t.i] for t in sent if t.i in self.date_at), None))
+            self.sent_any_date.append(
+                next(
+                    (self.date_at[t.i] for t in sent if t.i in self.date_at and t.i not in self.phrase_dates), None
+                )
+            )
             self.sent_place.append(self._sentence_place(sent))
         return self
 
@@ -105,7 +115,7 @@ class ArticleContext:
     def _sentence_date(self, sent) -> DateRef | None:  # type: ignore[no-untyped-def]
         for tok in sent:
             ref = self.date_at.get(tok.i)
-            if ref is not None and tok.pos_ in ("VERB", "AUX"):
+            if ref is not None and tok.pos_ in ("VERB", "AUX") and tok.i not in self.phrase_dates:
                 return ref
         return None
 

@@ -54,8 +54,8 @@ class DateResolver:
                 break
             cleaned = stripped
         cleaned = cleaned.rstrip(".,;:")
-        if not cleaned:
-            return None
+        if not cleaned or re.fullmatch(r"\d{1,3}", cleaned):
+            return None  # "Ahmed Hassan, 32,": an age or a count, not a date
         found = self._resolve_clean(cleaned)
         if found is None:
             return None
