@@ -22,6 +22,7 @@ from dotterel.events.cues import Cues
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
 from dotterel.events.model import EventClassifier
+from dotterel.invisible import mask_invisible
 from dotterel.language import LanguageCheck
 from dotterel.nlp import DEFAULT_MODEL, load_pipeline, parse
 from dotterel.ontology import Ontology
@@ -132,7 +133,7 @@ class Coder:
                 bad[n] = problem
             else:
                 good.append(article)
-        docs = iter(parse(self.nlp, (mask_dateline(a.text) for a in good)))
+        docs = iter(parse(self.nlp, (mask_invisible(mask_dateline(a.text)) for a in good)))
         for n, article in enumerate(articles):
             if n in bad:
                 yield Outcome(article=article, error=bad[n])

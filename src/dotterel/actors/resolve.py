@@ -277,6 +277,7 @@ class ArticleActors:
 
     def _prepass(self) -> None:
         """Resolve every noun-phrase head in order, so pronouns can look back."""
+        known = {r.mention.index for r in self.referents}  # a set: long coordinations give many mentions
         for tok in self.doc:
             if tok.dep_ in ("compound", "case", "det", "punct", "amod", "nummod"):
                 continue
@@ -290,8 +291,9 @@ class ArticleActors:
                     continue
                 mentions = self.resolve(tok)
                 for m in mentions:
-                    if m.entities and m.index not in {r.mention.index for r in self.referents}:
+                    if m.entities and m.index not in known:
                         self._add_referent(m, tok)
+                        known.add(m.index)
 
     def _add_referent(self, mention: Mention, tok) -> None:  # type: ignore[no-untyped-def]
         ents = mention.entities
