@@ -99,10 +99,22 @@ def jsonl_lines(scale: int = 1) -> st.SearchStrategy[bytes]:
             "source": st.text(any_char, max_size=20),
         },
     )
-    good = article.map(lambda obj: json.dumps(obj, ensure_ascii=False).encode("utf-8"))
+    valid = st.fixed_dictionaries(
+        {
+            "id": st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=12),
+            "text": texts(scale),
+            "published": st.sampled_from([None, "2025-01-10", "2019-02-22"]),
+        }
+    )
+
+    def encode(obj: object) -> bytes:
+        return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
     line = st.one_of(
-        good,
-        good.map(lambda b: b[: len(b) // 2]),  # cut short
+        valid.map(encode),
+        valid.map(encode),
+        article.map(encode),  # odd fields
+        article.map(encode).map(lambda b: b[: len(b) // 2]),  # cut short
         st.binary(max_size=80 * scale),  # random bytes
         st.just(b'{"id": "s", "text": "Iran \\ud800 met Iraq."}'),  # an unpaired surrogate escape
         st.just(b"[" * 5000),  # nested deep
