@@ -35,6 +35,31 @@ def rss_mb() -> float:
     return 0.0
 
 
+def english_sets() -> dict[str, list[str]]:
+    """English sentences and short texts of ../shared/data (absent: none)."""
+    data = SHARED / "data"
+    found: dict[str, list[str]] = {}
+    files = {
+        "penta sentences": (data / "dev" / "penta_train.tsv", lambda line: line.rsplit("\t", 1)[0]),
+        "PLV sentences": (data / "dev" / "plv_train.classify.jsonl", lambda line: json.loads(line)["text"]),
+        "PETRARCH unit-test records": (
+            data / "petrarch" / "PETR.UnitTest.articles.jsonl",
+            lambda line: json.loads(line)["text"],
+        ),
+        "Times of India sentences (lower-cased)": (
+            data / "weak" / "india_police_events_sents_train.tsv",
+            lambda line: line.split("\t")[0],
+        ),
+    }
+    for name, (path, take) in files.items():
+        if path.exists():
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if path.suffix == ".tsv" and "india" in path.name:
+                lines = lines[1:3000]  # the header, then the first 2,999 sentences
+            found[name] = [take(line) for line in lines if line.strip()]
+    return found
+
+
 def main() -> int:
     from dotterel.language import LanguageCheck
     from dotterel.pipeline import Coder
@@ -77,6 +102,11 @@ def main() -> int:
             check.verdict(text)
             times.append(time.perf_counter() - start)
     print(f"  then {statistics.median(times) * 1000:.2f} ms per short text (median of {len(times)})")
+    for name, items in english_sets().items():
+        rejected = [(v.language, t[:70]) for t in items if (v := check.verdict(t)).language is not None]
+        print(f"{name}: {len(items)} English texts, {len(rejected)} rejected")
+        for language, text in rejected[:10]:
+            print(f"    as {language}: {text}")
     return 0
 
 

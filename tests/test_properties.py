@@ -125,3 +125,20 @@ def test_any_jsonl_ingested_into_a_store_leaves_whole_articles_only(coder, raw):
             assert partial == []
             stored = conn.execute("SELECT COUNT(*) FROM articles WHERE status = 'coded'").fetchone()[0]
             assert stored == summary.coded
+
+
+def test_articles_with_unpaired_surrogates_are_rejected_and_the_others_stored(coder):
+    from dotterel.store.db import Store
+    from dotterel.store.ingest import ingest
+
+    day = dt.date(2025, 1, 10)
+    articles = [
+        Article(id="text", text="Iran \ud800 accused Iraq of spying.", published=day),
+        Article(id="title", text="Iran accused Iraq of spying.", title="\udfff", published=day),
+        Article(id="id-\udc80", text="Israel accused Iran of spying.", published=day),
+        Article(id="good", text="Turkey criticized Greece over the island dispute.", published=day),
+    ]
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "s.db") as store:
+        summary = ingest(store, coder, articles)
+        assert summary.coded == 1 and len(summary.rejected) == 3
+        assert all("surrogate" in r.reason for r in summary.rejected)

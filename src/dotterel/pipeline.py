@@ -309,6 +309,10 @@ def check_article(article: Article) -> InputError | None:
     text = article.text
     if not isinstance(text, str) or not text.strip():
         return InputError(where, "text is empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate (from a JSON escape such as \ud800): no store can hold it
+        return InputError(where, f"text holds an unpaired surrogate at character {exc.start}: not valid Unicode")
     if "\x00" in text or _binary_share(text) > 0.1:
         return InputError(where, "text looks like binary data, not news text")
     if len(text) > MAX_CHARS:
