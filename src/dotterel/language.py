@@ -58,12 +58,13 @@ class LanguageCheck:
 
     def verdict(self, text: str) -> Verdict:
         sample = text[:SAMPLE_CHARS]
-        letters = [c for c in sample if c.isalpha()]
+        words = _WORD.findall(sample)
+        letters = sum(map(len, words))
         if not letters:
             return Verdict(language=None, how="no-letters")
-        if sum(c.isascii() for c in letters) / len(letters) < 0.5:
+        if sum(len(w) for w in words if w.isascii()) / letters < 0.5:  # mostly words in other scripts
             return Verdict(language=self._name(sample) or "unknown", how="script")
-        lower = [w for w in _WORD.findall(sample) if w[0].islower()]
+        lower = [w for w in words if w[0].islower()]
         share = sum(_english(w) for w in lower) / len(lower) if lower else 0.0
         if share >= FAST_SHARE:
             return Verdict(language=None, how="english-words")

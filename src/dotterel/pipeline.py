@@ -25,6 +25,7 @@ from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
 from dotterel.events.modality import modality_of
 from dotterel.events.model import EventClassifier
+from dotterel.invisible import mask_invisible
 from dotterel.language import LanguageCheck
 from dotterel.nlp import DEFAULT_MODEL, load_pipeline, parse
 from dotterel.ontology import Ontology
@@ -165,7 +166,7 @@ class Coder:
                 bad[n] = problem
             else:
                 good.append(article)
-        docs = iter(parse(self.nlp, (mask_dateline(a.text) for a in good)))
+        docs = iter(parse(self.nlp, (mask_invisible(mask_dateline(a.text)) for a in good)))
         for n, article in enumerate(articles):
             if n in bad:
                 yield Outcome(article=article, error=bad[n])
@@ -359,6 +360,10 @@ def check_article(article: Article) -> InputError | None:
     text = article.text
     if not isinstance(text, str) or not text.strip():
         return InputError(where, "text is empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate (from a JSON escape such as \ud800): no store can hold it
+        return InputError(where, f"text holds an unpaired surrogate at character {exc.start}: not valid Unicode")
     if "\x00" in text or _binary_share(text) > 0.1:
         return InputError(where, "text looks like binary data, not news text")
     if len(text) > MAX_CHARS:

@@ -327,3 +327,25 @@ def test_events_of_the_first_paragraph_are_root_when_the_text_has_paragraphs(tmp
         rows = store.connection.execute("SELECT sentence, is_root FROM events").fetchall()
     assert {s for s, _ in rows} >= {0, 1, 2}
     assert all(bool(root) == (s < 2) for s, root in rows)
+
+
+# ---- case 10: warnings on the command line ----------------------------------------------------
+
+
+def test_ingest_warns_about_an_undated_txt_and_the_files_it_skips(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Iran accused Iraq of shelling its border posts on Monday.", encoding="utf-8")
+    (folder / "notes.md").write_text("not an article")
+    done = run_cli("ingest", folder, "--db", tmp_path / "w.db", "--no-progress")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 2
+    assert any("--published" in w for w in warnings) and any("notes.md" in w for w in warnings)
+
+
+def test_code_given_the_same_file_twice_codes_it_once_and_says_so(tmp_path):
+    done = run_cli("code", SECOND, SECOND, "--published", "2025-01-09")
+    assert done.returncode == 0, done.stderr
+    ids = [json.loads(line)["id"] for line in done.stdout.splitlines()]
+    assert ids and len(ids) == len(set(ids)) and "given twice" in done.stderr

@@ -377,7 +377,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         (f"by dyad (top {args.top})", st.by_dyad),
         ("by month", st.by_month),
     ):
-        caption = "YYYY alone: the text gives only the year" if title == "by month" else None
+        year_only = title == "by month" and any(len(c.label) == 4 for c in rows)
+        caption = "YYYY: year only" if year_only else None
         table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
         table.add_column(title.split()[1] if title != "by quad code" else "quad")
         table.add_column("events", justify="right")

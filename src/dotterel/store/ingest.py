@@ -107,6 +107,18 @@ class _Tally:
         )
 
 
+def _not_unicode(article: Article) -> str | None:
+    """Why an article's text, id or metadata cannot be stored (an unpaired surrogate), or None."""
+    for name in ("text", "id", "title", "url", "source"):
+        value = getattr(article, name)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return f"'{name}' holds an unpaired surrogate at character {exc.start}: not valid Unicode"
+    return None
+
+
 def ingest(
     store: Store,
     coder: Coder,
@@ -137,6 +149,13 @@ def ingest(
                 tick()
                 continue
             article = item
+            bad = _not_unicode(article)
+            if bad is not None:
+                source = f"article {article.id!r}"
+                store.save_rejected_input(source, bad)
+                tally.rejected.append(Rejection(source=source, reason=bad))
+                tick()
+                continue
             if article.id in in_run_ids:
                 tally.repeated += 1
                 tick()
