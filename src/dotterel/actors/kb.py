@@ -117,7 +117,7 @@ class NameForm:
 
     text: str
     key: str
-    kind: str  # actor | country | capital
+    kind: str  # actor | country | capital | place
     actor: NamedActor | None
     code: str | None
     rank: int
@@ -267,9 +267,13 @@ class KnowledgeBase:
             keys = a.keys or ("",) * (1 + len(a.aliases))
             texts = (a.name, *a.aliases)
             for n, (text, key) in enumerate(zip(texts, keys, strict=True)):
-                case = _alias_case(text, a.kind, self) if shipped and n > 0 else "caps"
-                if case is not None:
-                    forms.append(NameForm(text, key, "actor", actor, None, rank, case))
+                case = _alias_case(text, a.kind, self, primary=n == 0) if shipped else "caps"
+                if case is None:
+                    continue
+                kind = "actor"
+                if shipped and a.kind == "country" and n > 0 and not _names_the_country(text, a.name):
+                    kind = "place"  # "Aleppo", "Helmand": a place of the country, not the country acting
+                forms.append(NameForm(text, key, kind, actor, None, rank, case))
         builtin = rank < BUILTIN_RANK
         for g in layer.agents:
             keys = g.keys or ()
@@ -383,8 +387,21 @@ def read_shipped_layer() -> Layer:
     return read_layer(Path(str(path)), trusted=True)
 
 
-def _alias_case(text: str, kind: str, kb: KnowledgeBase) -> str | None:
-    """How an alias of the shipped dictionaries may match, or None when it is too risky to use.
+NATIONALITY_ENDINGS = ("an", "ian", "ese", "i", "ish", "ic", "ch", "ot", "ene", "iote", "er")
+
+
+def _names_the_country(alias: str, name: str) -> bool:
+    """An alias that names the country itself (a spelling, an official name, a nationality word)
+    rather than one of its places: shares the name's first letters, contains it, or ends like
+    a nationality adjective ("Afganistan", "Islamic Republic of Afghanistan", "Afghan")."""
+    a, n = alias.lower(), name.lower()
+    if n in a or a[:4] == n[:4]:
+        return True
+    return len(alias.split()) == 1 and a.endswith(NATIONALITY_ENDINGS)
+
+
+def _alias_case(text: str, kind: str, kb: KnowledgeBase, primary: bool = False) -> str | None:
+    """How a name of the shipped dictionaries may match, or None when it is too risky to use.
 
     A one-word alias of a person is a bare surname that stands for many people (the article's
     own context resolves surnames instead); a one-word alias of a group or organization
@@ -398,9 +415,9 @@ def _alias_case(text: str, kind: str, kb: KnowledgeBase) -> str | None:
     if word.lower() in kb.sectors or word.title() in kb.given_names:
         return None
     if kind == "person":
-        return None
+        return None  # a one-word name of a person (also a primary one: "Hassan") names many
     if kind in ("group", "org"):
-        return "upper"
+        return "caps" if primary else "upper"
     return "caps"
 
 

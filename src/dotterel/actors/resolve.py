@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dotterel.actors.kb import KnowledgeBase, NamedActor
+from dotterel.actors.kb import BUILTIN_RANK, KnowledgeBase, NamedActor
 from dotterel.records import Entity, Mention
 
 MALE = {"he", "him", "his", "himself"}
@@ -158,7 +158,7 @@ PLACE_IS_NOT_NATIONALITY = {"JRN", "REF"}
 class NameMatch:
     start: int
     end: int
-    kind: str  # actor | country | capital
+    kind: str  # actor | country | capital | place
     actors: tuple[NamedActor, ...] = ()
     code: str | None = None
 
@@ -215,6 +215,14 @@ class ArticleActors:
         """What a matched name stands for, from the forms of the highest-precedence layer."""
         top = max(f.rank for f in hit.forms)
         forms = [f for f in hit.forms if f.rank == top]
+        if top < BUILTIN_RANK:
+            text = self.doc[hit.start : hit.end].text
+            if self.kb.adjective_code(text) or self.kb.people_code(text):
+                return None  # the project's own nationality words are read by its own rules
+        places = [f for f in forms if f.kind == "place" and f.actor is not None]
+        if places and len(places) == len(forms):  # a town or province of the shipped dictionaries
+            code = places[0].actor.entity_on(self.when).code  # type: ignore[union-attr]
+            return NameMatch(hit.start, hit.end, "place", code=code)
         actors = tuple(dict.fromkeys(f.actor for f in forms if f.kind == "actor" and f.actor is not None))
         if actors and all(a.kind == "person" for a in actors) and not self._fits_person_entity(hit, actors):
             return None
@@ -400,6 +408,8 @@ class ArticleActors:
         ):  # "US" in capitals is a country, not "us"
             return self._pronoun(tok)
         name = self.names.get(tok.i)
+        if name is not None and name.kind == "place":
+            return []  # a place gives its country to what it modifies ("Idlib residents"), it does not act
         if name is not None:
             return [self._from_name(tok, name)]
         if tok.pos_ == "ADJ" or (tok.ent_type_ == "NORP" and tok.dep_ in ("amod", "compound")):
@@ -498,6 +508,11 @@ class ArticleActors:
             if ents[0].kind == "person":
                 self._persons.append((self.doc[name.start : name.end].text, m, ents))
             return m
+        if name.end - name.start == 1 and tok.pos_ == "PROPN":
+            prior = self._surname_match(tok)
+            if prior is not None:  # "Toledo" after "Alejandro Toledo": the person, not the city
+                _, pm, ents = prior
+                return self._new_mention(first, last, tok.i, ents, "name", "short-name", antecedent=pm.index)
         country = self.kb.countries.get(name.code or "")
         cname = country.name if country else None
         if name.kind == "capital":
@@ -685,7 +700,7 @@ class ArticleActors:
     def _country_of_token(self, t) -> str | None:  # type: ignore[no-untyped-def]
         name = self.names.get(t.i)
         if name is not None:
-            if name.kind in ("country", "capital"):
+            if name.kind in ("country", "capital", "place"):
                 return name.code
             return self._pick_actor(name.actors).entity_on(self.when).code
         return self.kb.adjective_code(t.text) or self.kb.country_code(t.text)
