@@ -81,7 +81,7 @@ def coded(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:  # type
 
 def test_the_validation_dictionaries_import_without_a_skipped_line(coded) -> None:  # type: ignore[no-untyped-def]
     _, imp = coded
-    assert "skipped" not in imp.stderr and "0 lines skipped" in imp.stdout
+    assert "skipped" not in imp.stderr and "0 problems reported" in imp.stdout
 
 
 def test_coded_events_name_the_suites_actors(coded) -> None:  # type: ignore[no-untyped-def]

@@ -136,7 +136,7 @@ def _import(args: argparse.Namespace) -> int:
     counts = result.layer.manifest["counts"]
     print(
         f"{out}: {counts['actors']} actors ({counts['names']} names), {counts['agents']} agent phrases; "
-        f"{len(result.problems)} lines skipped"
+        f"{len(result.problems)} problems reported (those lines skipped)"
     )
     return 0
 
