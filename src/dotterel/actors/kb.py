@@ -172,7 +172,7 @@ class KnowledgeBase:
     layers: list[Layer] = field(default_factory=list)
     layer_rank: dict[int, int] = field(default_factory=dict)
     layer_names: dict[int, str] = field(default_factory=lambda: {BUILTIN_RANK: "built-in"})
-    _surnames: dict[str, list[NamedActor]] | None = None
+    _surnames: dict[str, list[tuple[NamedActor, int]]] | None = None
 
     @classmethod
     def load(cls, layers: Sequence[Path | str] = (), *, shipped: bool = True) -> KnowledgeBase:
@@ -323,19 +323,19 @@ class KnowledgeBase:
         """Every name the knowledge base can match in text."""
         return {f.text for f in self.forms}
 
-    def people_named(self, surname: str) -> list[NamedActor]:
-        """KB people whose name ends with `surname` ("Hariri": Saad Hariri, Rafik Hariri, ...)."""
+    def people_named(self, surname: str, min_rank: int = 0) -> list[NamedActor]:
+        """KB people whose name ends with `surname` ("Hariri": Saad Hariri, Rafik Hariri, ...),
+        from layers of precedence `min_rank` or higher."""
         if self._surnames is None:
-            index: dict[str, list[NamedActor]] = {}
+            index: dict[str, list[tuple[NamedActor, int]]] = {}
             for f in self.forms:
                 a = f.actor
                 if a is not None and a.kind == "person" and f.text == a.name:
-                    last = a.name.split()[-1].lower()
-                    index.setdefault(last, [])
-                    if a not in index[last]:
-                        index[last].append(a)
+                    entry = index.setdefault(a.name.split()[-1].lower(), [])
+                    if all(a is not b for b, _ in entry):
+                        entry.append((a, f.rank))
             self._surnames = index
-        return list(self._surnames.get(surname.lower().replace("’", "'"), ()))
+        return [a for a, rank in self._surnames.get(surname.lower().replace("’", "'"), ()) if rank >= min_rank]
 
     def layer_name(self, rank: int) -> str:
         return self.layer_names.get(rank, str(rank))

@@ -161,6 +161,7 @@ class NameMatch:
     kind: str  # actor | country | capital | place
     actors: tuple[NamedActor, ...] = ()
     code: str | None = None
+    rank: int = 0  # precedence of the layer the name was read from
 
 
 @dataclass(slots=True)
@@ -189,6 +190,7 @@ class ArticleActors:
         self._sents = list(doc.sents)
         self._sent_starts = [sent.start for sent in self._sents]
         self.names: dict[int, NameMatch] = {}
+        self.places: dict[int, NameMatch] = {}  # towns and provinces of the shipped dictionaries
         self._cache: dict[int, tuple[Mention, ...]] = {}
         self._mentions: list[Mention] = []
         self.referents: list[Referent] = []
@@ -208,8 +210,10 @@ class ArticleActors:
             if match is None:
                 continue
             taken.update(range(hit.start, hit.end))
+            # places are kept apart: they are not actor names (the event stage reads them as places)
+            target = self.places if match.kind == "place" else self.names
             for i in range(hit.start, hit.end):
-                self.names[i] = match
+                target[i] = match
 
     def _classify_name(self, hit) -> NameMatch | None:  # type: ignore[no-untyped-def]
         """What a matched name stands for, from the forms of the highest-precedence layer."""
@@ -222,19 +226,19 @@ class ArticleActors:
         places = [f for f in forms if f.kind == "place" and f.actor is not None]
         if places and len(places) == len(forms):  # a town or province of the shipped dictionaries
             code = places[0].actor.entity_on(self.when).code  # type: ignore[union-attr]
-            return NameMatch(hit.start, hit.end, "place", code=code)
+            return NameMatch(hit.start, hit.end, "place", code=code, rank=top)
         actors = tuple(dict.fromkeys(f.actor for f in forms if f.kind == "actor" and f.actor is not None))
         if actors and all(a.kind == "person" for a in actors) and not self._fits_person_entity(hit, actors):
             return None
         if actors:
             if all(a.kind == "country" for a in actors):
                 code = self._pick_actor(actors).entity_on(self.when).code
-                return NameMatch(hit.start, hit.end, "country", actors=actors, code=code)
-            return NameMatch(hit.start, hit.end, "actor", actors=actors)
+                return NameMatch(hit.start, hit.end, "country", actors=actors, code=code, rank=top)
+            return NameMatch(hit.start, hit.end, "actor", actors=actors, rank=top)
         for kind in ("country", "capital"):
             codes = [f.code for f in forms if f.kind == kind]
             if codes:
-                return NameMatch(hit.start, hit.end, kind, code=codes[0])
+                return NameMatch(hit.start, hit.end, kind, code=codes[0], rank=top)
         return None
 
     def _fits_person_entity(self, hit, actors: tuple[NamedActor, ...]) -> bool:  # type: ignore[no-untyped-def]
@@ -408,8 +412,6 @@ class ArticleActors:
         ):  # "US" in capitals is a country, not "us"
             return self._pronoun(tok)
         name = self.names.get(tok.i)
-        if name is not None and name.kind == "place":
-            return []  # a place gives its country to what it modifies ("Idlib residents"), it does not act
         if name is not None:
             return [self._from_name(tok, name)]
         if tok.pos_ == "ADJ" or (tok.ent_type_ == "NORP" and tok.dep_ in ("amod", "compound")):
@@ -553,7 +555,9 @@ class ArticleActors:
         matches a title written before the name ("Prime Minister Hariri"), then those of a
         country the article names.
         """
-        cands = list(dict.fromkeys([*name.actors, *self.kb.people_named(tok.text)]))
+        # people of that surname from layers at least as high as the name's own entry: the
+        # project's deliberate "Erdogan" is not undone by a Phoenix "Bilal Erdogan"
+        cands = list(dict.fromkeys([*name.actors, *self.kb.people_named(tok.text, min_rank=name.rank)]))
         cands = [a for a in cands if a.kind == "person"] or cands
         if len(cands) <= 1:
             return cands[0] if cands else None
@@ -667,7 +671,7 @@ class ArticleActors:
     def _apposed_description(self, tok) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
         """What an apposition says a name is: "X, Russia's UN envoy" or "the opposition's chief
         negotiator, X" (the name in apposition to a title noun)."""
-        for appos in (c for c in tok.children if c.dep_ == "appos"):
+        for appos in (c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"):
             found = self._describe(appos)
             if found:
                 return found
@@ -698,7 +702,7 @@ class ArticleActors:
         return code, sector
 
     def _country_of_token(self, t) -> str | None:  # type: ignore[no-untyped-def]
-        name = self.names.get(t.i)
+        name = self.names.get(t.i) or self.places.get(t.i)  # "Idlib residents": the place's country
         if name is not None:
             if name.kind in ("country", "capital", "place"):
                 return name.code
