@@ -195,7 +195,10 @@ class ArticleActors:
         self._mentions: list[Mention] = []
         self.referents: list[Referent] = []
         self._persons: list[tuple[str, Mention, tuple[Entity, ...]]] = []
+        self._countries: set[str] | None = None
+        self._matched = False
         self._match_names(matcher)
+        self._matched = True
         self._prepass()
 
     # ---- names ---------------------------------------------------------------------------
@@ -540,12 +543,22 @@ class ArticleActors:
         return self._new_mention(first, last, tok.i, self._with_agent_code(tok, (ent,)), "country", "kb-country")
 
     def _pick_actor(self, actors: tuple[NamedActor, ...]) -> NamedActor:
+        """One of the entries a name stands for: those holding a role on the article's date, then,
+        when they still give different codes, those of a country the article names. If the
+        article does not say which, an entry with no code: the name is kept, never guessed."""
         if len(actors) == 1:
             return actors[0]
         valid = [
             a for a in actors if (r := a.role_on(self.when)) is not None and self.when and r.covers(self.when)
-        ]
-        return (valid or list(actors))[0]
+        ] or list(actors)
+        codes = {a.entity_on(self.when).code for a in valid}
+        if len(codes) <= 1:
+            return valid[0]
+        named = self._article_countries()
+        fit = [a for a in valid if a.entity_on(self.when).code in named]
+        if len({a.entity_on(self.when).code for a in fit}) == 1:
+            return fit[0]
+        return NamedActor(name=valid[0].name, kind=valid[0].kind, roles=())
 
     def _surname_in_context(self, tok, name: NameMatch) -> NamedActor | None:  # type: ignore[no-untyped-def]
         """The one person a bare surname can mean here, or None when the article does not say.
@@ -576,12 +589,16 @@ class ArticleActors:
 
     def _article_countries(self) -> set[str]:
         """Country codes named anywhere in the article (by a country name or a nationality word)."""
+        if self._countries is not None:
+            return self._countries
         codes = {m.code for m in self.names.values() if m.kind in ("country", "capital") and m.code}
         for t in self.doc:
             if t.ent_type_ == "NORP" or t.pos_ == "ADJ":
                 code = self.kb.adjective_code(t.text)
                 if code:
                     codes.add(code)
+        if self._matched:
+            self._countries = codes
         return codes
 
     def _with_agent_code(self, tok, ents: tuple[Entity, ...]) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
