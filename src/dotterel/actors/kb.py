@@ -173,6 +173,7 @@ class KnowledgeBase:
     layer_rank: dict[int, int] = field(default_factory=dict)
     layer_names: dict[int, str] = field(default_factory=lambda: {BUILTIN_RANK: "built-in"})
     _surnames: dict[str, list[tuple[NamedActor, int]]] | None = None
+    builtin_counts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, layers: Sequence[Path | str] = (), *, shipped: bool = True) -> KnowledgeBase:
@@ -246,6 +247,11 @@ class KnowledgeBase:
                 raise DataFileError(f"{where}: {exc}") from exc
             for alias in [obj["name"], *(obj.get("aliases") or [])]:
                 kb.actors.setdefault(alias, []).append(actor)
+        kb.builtin_counts = {
+            "actors": len(objects) + len(orgs.rows),
+            "countries": len(countries.rows),
+            "sector words": len(sectors.rows),
+        }
         for text, actors in kb.actors.items():
             for actor in actors:
                 kb.forms.append(NameForm(text, "", "actor", actor, None, BUILTIN_RANK, "exact"))
