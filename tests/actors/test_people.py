@@ -103,3 +103,12 @@ def test_a_surname_resolves_from_the_country_the_article_names(two_molvans) -> N
 def test_a_surname_resolves_to_the_full_name_written_before(two_molvans) -> None:  # type: ignore[no-untyped-def]
     doc, actors = _actors(two_molvans, "Peter Molvan arrived on Monday. Molvan criticised the plan.")
     assert [c for c, _ in _codes(doc, actors, "Molvan", 1)] == ["VAL"]
+
+
+def test_an_ambiguous_surname_is_not_given_the_articles_country(two_molvans) -> None:  # type: ignore[no-untyped-def]
+    from dotterel.records import Article
+
+    text = "Iran closed its border on Monday. Iranian officials met. Molvan criticised Iran."
+    events = two_molvans.code(Article(id="m", text=text, published=WHEN))
+    sides = [x for e in events for _, x in (*e.actor, *e.recipient) if x.name == "Molvan"]
+    assert sides and all(x.code is None and not x.inferred for x in sides)
