@@ -66,3 +66,12 @@ def test_a_name_two_countries_share_stays_uncoded_without_context(shared_name) -
 def test_a_name_two_countries_share_takes_the_country_the_article_names(shared_name) -> None:  # type: ignore[no-untyped-def]
     doc, actors = _actors(shared_name, "In Valdoria, the State Board rejected the plan.")
     assert [c for c, _ in _codes(doc, actors, "Board")] == ["VAL"]
+
+
+def test_an_undecided_shared_name_is_not_given_the_articles_country(shared_name) -> None:  # type: ignore[no-untyped-def]
+    from dotterel.records import Article
+
+    text = "Iran closed its border. Iranian officials met. The State Board criticised Iran."
+    events = shared_name.code(Article(id="s", text=text, published=dt.date(2019, 5, 1)))
+    sides = [x for e in events for _, x in (*e.actor, *e.recipient) if x.name and "State Board" in x.name]
+    assert sides and all(x.code is None for x in sides)

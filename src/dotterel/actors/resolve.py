@@ -485,6 +485,7 @@ class ArticleActors:
                 if prior is not None:  # the article named this person in full before
                     _, pm, ents = prior
                     return self._new_mention(first, last, tok.i, ents, "name", "short-name", antecedent=pm.index)
+                undecided = False
                 picked = self._surname_in_context(tok, name)
                 if picked is None:  # several people of that name, nothing in the text to choose
                     ent = Entity(code=None, sector=self._title_sector(tok), name=tok.text, kind="person")
@@ -493,7 +494,9 @@ class ArticleActors:
                     return m
                 ents = picked.entities_on(self.when)
             else:
-                ents = self._pick_actor(name.actors).entities_on(self.when)
+                picked = self._pick_actor(name.actors)
+                undecided = not picked.roles and len(name.actors) > 1
+                ents = picked.entities_on(self.when)
             ent = ents[0]
             if ent.kind == "person":
                 # what the text says of the person (title, nationality, apposition) outranks the KB
@@ -509,7 +512,8 @@ class ArticleActors:
                 if title:
                     ents = tuple(Entity(code=e.code, sector=title, name=e.name, kind=e.kind) for e in ents)
             ents = self._with_agent_code(tok, ents)
-            m = self._new_mention(first, last, tok.i, ents, "name", "kb-name")
+            rule = "ambiguous-name" if undecided and ents[0].code is None else "kb-name"
+            m = self._new_mention(first, last, tok.i, ents, "name", rule)
             if ents[0].kind == "person":
                 self._persons.append((self.doc[name.start : name.end].text, m, ents))
             return m
