@@ -112,3 +112,13 @@ def test_an_ambiguous_surname_is_not_given_the_articles_country(two_molvans) -> 
     events = two_molvans.code(Article(id="m", text=text, published=WHEN))
     sides = [x for e in events for _, x in (*e.actor, *e.recipient) if x.name == "Molvan"]
     assert sides and all(x.code is None and not x.inferred for x in sides)
+
+
+def test_a_name_in_apposition_to_a_title_is_a_person_whatever_the_tagger_says(coder) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Russia's ambassador to the UN, Vassily Nebenzia, accused Britain of spreading lies. "
+        "Nebenzia later met Chinese diplomats in New York."
+    )
+    doc, actors = _actors(coder, text)
+    assert _codes(doc, actors, "Nebenzia") == [("RUS", "GOV")]
+    assert _codes(doc, actors, "Nebenzia", 1) == [("RUS", "GOV")]

@@ -436,7 +436,9 @@ class ArticleActors:
             if found:
                 return found
         if tok.ent_type_ == "PERSON" or (
-            tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG", "NORP") and self._looks_like_person(tok)
+            tok.pos_ == "PROPN"
+            and (tok.ent_type_ in ("", "PERSON", "ORG", "NORP") or self._surname_match(tok) is not None)
+            and self._looks_like_person(tok)
         ):
             m = self._person(tok)
             if m is not None:
@@ -662,6 +664,8 @@ class ArticleActors:
     def _looks_like_person(self, tok) -> bool:  # type: ignore[no-untyped-def]
         if self._surname_match(tok) is not None:
             return True
+        if tok.dep_ == "appos" and tok.head.pos_ == "NOUN" and self._is_person_noun(tok.head):
+            return True  # "Russia's ambassador to the UN, Vassily Nebenzia" (even when tagged ORG)
         return any(c.dep_ == "appos" and self._is_person_noun(c) for c in tok.children)
 
     def _surname_match(self, tok) -> tuple[str, Mention, tuple[Entity, ...]] | None:  # type: ignore[no-untyped-def]
