@@ -122,3 +122,8 @@ def test_a_name_in_apposition_to_a_title_is_a_person_whatever_the_tagger_says(co
     doc, actors = _actors(coder, text)
     assert _codes(doc, actors, "Nebenzia") == [("RUS", "GOV")]
     assert _codes(doc, actors, "Nebenzia", 1) == [("RUS", "GOV")]
+
+
+def test_a_nationality_inside_a_title_does_not_hide_it(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "Former Pakistani prime minister Tariq Nawazuddin met the envoy.")
+    assert _codes(doc, actors, "Nawazuddin") == [("PAK", "ELI")]

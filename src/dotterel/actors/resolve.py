@@ -651,7 +651,14 @@ class ArticleActors:
     def _title_sector(self, tok) -> str | None:  # type: ignore[no-untyped-def]
         """Sector from a title written before or in apposition to a name."""
         words = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod") or t.ent_type_ == ""]
-        texts = [t.lower_ for t in self.doc[min((t.i for t in words), default=tok.i) : tok.i]]
+        # nationality words are not part of the title: "former Pakistani prime minister" is "former prime minister"
+        texts = [
+            t.lower_
+            for t in self.doc[min((t.left_edge.i for t in words), default=tok.i) : tok.i]
+            if t.dep_ != "poss"
+            and t.head.dep_ != "poss"
+            and not (self.kb.adjective_code(t.text) or (t.i in self.names and self.names[t.i].kind == "country"))
+        ]
         for n in range(len(texts), 0, -1):
             for k in range(0, len(texts) - n + 1):
                 found = self.kb.sector_of(" ".join(texts[k : k + n]))
