@@ -127,3 +127,14 @@ def test_a_name_in_apposition_to_a_title_is_a_person_whatever_the_tagger_says(co
 def test_a_nationality_inside_a_title_does_not_hide_it(coder) -> None:  # type: ignore[no-untyped-def]
     doc, actors = _actors(coder, "Former Pakistani prime minister Tariq Nawazuddin met the envoy.")
     assert _codes(doc, actors, "Nawazuddin") == [("PAK", "ELI")]
+
+
+def test_members_of_a_group_are_the_group(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "Members of Hezbollah attacked the convoy.")
+    got = _codes(doc, actors, "Members")
+    assert got and got == _codes(doc, actors, "Hezbollah")
+
+
+def test_a_kb_persons_sector_is_not_replaced_by_a_word_inside_a_title(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "UN Secretary-General Antonio Guterres urged restraint.", dt.date(2023, 10, 14))
+    assert _codes(doc, actors, "Guterres") == [("UNO", "GOV")]

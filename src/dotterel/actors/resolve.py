@@ -506,8 +506,9 @@ class ArticleActors:
                 told = self._apposed_description(tok)
                 code = (own[0] if own else None) or (told[0].code if told else None)
                 sector = (own[1] if own else None) or (told[0].sector if told else None)
-                if code or sector:
-                    ent = Entity(code=code or ent.code, sector=sector or ent.sector, name=ent.name, kind="person")
+                if code or (sector and not ent.sector):
+                    # the text's country wins; its title fills a sector the KB lacks
+                    ent = Entity(code=code or ent.code, sector=ent.sector or sector, name=ent.name, kind="person")
                     ents = (ent,)
             if ent.sector is None:
                 title = self._title_sector(tok)
@@ -652,18 +653,22 @@ class ArticleActors:
         """Sector from a title written before or in apposition to a name."""
         words = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod") or t.ent_type_ == ""]
         # nationality words are not part of the title: "former Pakistani prime minister" is "former prime minister"
-        texts = [
-            t.lower_
+        toks = [
+            t
             for t in self.doc[min((t.left_edge.i for t in words), default=tok.i) : tok.i]
             if t.dep_ != "poss"
             and t.head.dep_ != "poss"
             and not (self.kb.adjective_code(t.text) or (t.i in self.names and self.names[t.i].kind == "country"))
         ]
-        for n in range(len(texts), 0, -1):
-            for k in range(0, len(texts) - n + 1):
-                found = self.kb.sector_of(" ".join(texts[k : k + n]))
-                if found and found[1] in ("title", "noun"):
-                    return found[0]
+        for n in range(len(toks), 0, -1):
+            for k in range(0, len(toks) - n + 1):
+                part = toks[k : k + n]
+                # "secretary - general" as tokens, and as written ("secretary-general")
+                written = "".join(t.text_with_ws for t in part).strip().lower()
+                for phrase in (" ".join(t.lower_ for t in part), written):
+                    found = self.kb.sector_of(phrase)
+                    if found and found[1] in ("title", "noun"):
+                        return found[0]
         return None
 
     # people the knowledge base does not know
@@ -782,6 +787,14 @@ class ArticleActors:
             return (Entity(code=code, sector="CVL", name=None, kind="country"),)
         sector = self._sector_of_phrase(tok)
         if sector is None:
+            if tok.lemma_.lower() in MEMBER_NOUNS:  # "members of the Taliban": the group they belong to
+                for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+                    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                        found = tuple(e for m in self.resolve(pobj) for e in m.entities)
+                        if found and all(e.kind != "country" for e in found):
+                            return tuple(
+                                Entity(code=e.code, sector=e.sector, name=e.name, kind="group") for e in found
+                            )
             return ()
         sector, kind = sector
         # "leaders of armed groups": take the group the member belongs to
