@@ -282,8 +282,6 @@ class KnowledgeBase:
                 forms.append(NameForm(text, key, kind, actor, None, rank, case))
         builtin = rank < BUILTIN_RANK
         for g in layer.agents:
-            if shipped and g.sector is None and g.code is None:
-                continue  # religions, ethnic groups: no PLOVER sector, so not an actor word here
             keys = g.keys or ()
             terms = {g.term, *g.plurals, *keys, *(t.replace("-", " - ") for t in (g.term, *g.plurals))}
             for term in terms:
