@@ -1,7 +1,9 @@
 """The knowledge base: countries, sector words, organizations and named actors with dated roles.
 
 Loaded once from the packaged data files (see data/README.md) and passed to the stages that
-need it; nothing here is module-level state.
+need it; nothing here is module-level state. It is layered: the shipped Phoenix layer under
+the project's own files, `--kb` layers over both (see actors/layers.py); every name form keeps
+the precedence of the layer it came from, and the resolver reads the highest one.
 """
 
 from __future__ import annotations
@@ -317,7 +319,7 @@ class KnowledgeBase:
     def capital_code(self, text: str) -> str | None:
         return self.capitals.get(_clean(text))
 
-    def sector_of(self, term: str) -> tuple[str, str] | None:
+    def sector_of(self, term: str) -> tuple[str | None, str] | None:
         """(sector, kind) of a lower-case word or phrase, singular or plural."""
         return self.sectors.get(term.lower().strip())
 
