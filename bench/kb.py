@@ -25,14 +25,15 @@ PETRARCH = ROOT.parent / "shared" / "data" / "petrarch"
 CLI = Path(sys.executable).parent / "dotterel"
 
 
-def _run(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def _run(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of a child process (run one at a time)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, max(after.ru_maxrss, before.ru_maxrss) / 1024
 
 
 def bench_import() -> None:
@@ -41,9 +42,9 @@ def bench_import() -> None:
         return
     actors = [str(PETRARCH / f"Phoenix.{n}.actors.txt") for n in ("Countries", "International", "MilNonState")]
     agents = [str(PETRARCH / "Phoenix.agents.txt")]
-    base_wall, base_mem = _run([sys.executable, "-c", "import spacy; spacy.blank('en')"])
+    base_wall, base_cpu, base_mem = _run([sys.executable, "-c", "import spacy; spacy.blank('en')"])
     with tempfile.TemporaryDirectory() as tmp:
-        wall, mem = _run(
+        wall, cpu, mem = _run(
             [
                 str(CLI),
                 "kb",
@@ -57,9 +58,13 @@ def bench_import() -> None:
                 "--iso3",
             ]
         )
-    print(f"baseline (python + spaCy blank tokenizer): {base_wall:6.2f} s  peak {base_mem:6.0f} MB")
-    print(f"import full Phoenix dictionaries         : {wall:6.2f} s  peak {mem:6.0f} MB")
-    print(f"import adds                               : {wall - base_wall:6.2f} s  {mem - base_mem:6.0f} MB")
+    print(
+        f"baseline (python + spaCy blank tokenizer): {base_wall:6.2f} s wall {base_cpu:6.2f} s CPU peak {base_mem:4.0f} MB"
+    )
+    print(f"import full Phoenix dictionaries         : {wall:6.2f} s wall {cpu:6.2f} s CPU peak {mem:4.0f} MB")
+    print(
+        f"import adds                               : {wall - base_wall:6.2f} s wall {cpu - base_cpu:6.2f} s CPU {mem - base_mem:4.0f} MB"
+    )
 
 
 def bench_startup(repeat: int) -> None:

@@ -413,6 +413,9 @@ def _fill_unknown(f: Frame, place_code: str | None, focus: str | None, scene: st
     def fill(mentions: tuple[Mention, ...], other: tuple[Mention, ...]) -> tuple[Mention, ...]:
         out = []
         for m in mentions:
+            if m.rule == "ambiguous-name":  # several known people of that name, the text does not say: no guess
+                out.append(m)
+                continue
             person = any(e.kind == "person" for e in m.entities) or m.kind in ("pronoun", "name")
             partner = state_side(other) if f.event in ("COERCE", "PROTEST") else None
             if m.rule == "implicit-agent":

@@ -113,3 +113,12 @@ def test_kb_add_creates_a_layer_of_ones_own(tmp_path: Path) -> None:
     assert [a.name for a in got.actors] == ["Ilse Brandt", "Ruta Vale"]
     assert got.actors[0].roles[0].start == dt.date(2024, 1, 1)
     assert got.actors[1].roles[0].code is None
+
+
+def test_a_corrupt_compressed_layer_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"format": "dotterel-kb-layer", "format_version": 1, "files": {"actors": "actors.jsonl.gz"}})
+    )
+    (tmp_path / "actors.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00not really gzip")
+    with pytest.raises(DataFileError, match="actors.jsonl.gz: cannot be read"):
+        read_layer(tmp_path)

@@ -103,3 +103,38 @@ def test_a_surname_resolves_from_the_country_the_article_names(two_molvans) -> N
 def test_a_surname_resolves_to_the_full_name_written_before(two_molvans) -> None:  # type: ignore[no-untyped-def]
     doc, actors = _actors(two_molvans, "Peter Molvan arrived on Monday. Molvan criticised the plan.")
     assert [c for c, _ in _codes(doc, actors, "Molvan", 1)] == ["VAL"]
+
+
+def test_an_ambiguous_surname_is_not_given_the_articles_country(two_molvans) -> None:  # type: ignore[no-untyped-def]
+    from dotterel.records import Article
+
+    text = "Iran closed its border on Monday. Iranian officials met. Molvan criticised Iran."
+    events = two_molvans.code(Article(id="m", text=text, published=WHEN))
+    sides = [x for e in events for _, x in (*e.actor, *e.recipient) if x.name == "Molvan"]
+    assert sides and all(x.code is None and not x.inferred for x in sides)
+
+
+def test_a_name_in_apposition_to_a_title_is_a_person_whatever_the_tagger_says(coder) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Russia's ambassador to the UN, Vassily Nebenzia, accused Britain of spreading lies. "
+        "Nebenzia later met Chinese diplomats in New York."
+    )
+    doc, actors = _actors(coder, text)
+    assert _codes(doc, actors, "Nebenzia") == [("RUS", "GOV")]
+    assert _codes(doc, actors, "Nebenzia", 1) == [("RUS", "GOV")]
+
+
+def test_a_nationality_inside_a_title_does_not_hide_it(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "Former Pakistani prime minister Tariq Nawazuddin met the envoy.")
+    assert _codes(doc, actors, "Nawazuddin") == [("PAK", "ELI")]
+
+
+def test_members_of_a_group_are_the_group(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "Members of Hezbollah attacked the convoy.")
+    got = _codes(doc, actors, "Members")
+    assert got and got == _codes(doc, actors, "Hezbollah")
+
+
+def test_a_kb_persons_sector_is_not_replaced_by_a_word_inside_a_title(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "UN Secretary-General Antonio Guterres urged restraint.", dt.date(2023, 10, 14))
+    assert _codes(doc, actors, "Guterres") == [("UNO", "GOV")]

@@ -2,8 +2,8 @@
 
 Runs the commands of issue 7's "done when" through the CLI when ../shared is present. The suite's
 expected CAMEO codes come from PETRARCH's own verb dictionary, which dotterel does not read, so
-the figure this module answers for is the actor side: among the events dotterel codes, how often
-source and target are the suite's actors. The dyad F1 target (0.60) also needs event typing that
+the figure this module answers for is the actor side: among the events dotterel codes with a code
+on both sides, how often source and target are the suite's actors (41 of 59 on 2026-12-01). The dyad F1 target (0.60) also needs event typing that
 agrees with that verb dictionary; it is checked, and expected to fail until it does.
 """
 
@@ -81,7 +81,7 @@ def coded(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:  # type
 
 def test_the_validation_dictionaries_import_without_a_skipped_line(coded) -> None:  # type: ignore[no-untyped-def]
     _, imp = coded
-    assert "skipped" not in imp.stderr and "0 lines skipped" in imp.stdout
+    assert "skipped" not in imp.stderr and "0 problems reported" in imp.stdout
 
 
 def test_coded_events_name_the_suites_actors(coded) -> None:  # type: ignore[no-untyped-def]
@@ -94,12 +94,14 @@ def test_coded_events_name_the_suites_actors(coded) -> None:  # type: ignore[no-
             (_cameo_actor(e["source_actor_code"]), _cameo_actor(e["target_actor_code"]))
             for e in gold[p["article_id"]]["expected_events"]
         ]
-        actors = {a["code"] for a in p["actor"]}
-        recipients = {a["code"] for a in p["recipient"]}
+        actors = {a["code"] for a in p["actor"] if a["code"]}
+        recipients = {a["code"] for a in p["recipient"] if a["code"]}
+        if not actors or not recipients:
+            continue  # a side the coder could not code is judged by the event stage, not here
         total += 1
         right += any((s == "*" or s in actors) and (t == "*" or t in recipients) for s, t in want)
     assert total >= 40
-    assert right / total >= 0.55, f"{right} of {total} coded events have the suite's source and target"
+    assert right / total >= 0.62, f"{right} of {total} coded dyads are the suite's source and target"
 
 
 @pytest.mark.xfail(

@@ -136,7 +136,7 @@ def _import(args: argparse.Namespace) -> int:
     counts = result.layer.manifest["counts"]
     print(
         f"{out}: {counts['actors']} actors ({counts['names']} names), {counts['agents']} agent phrases; "
-        f"{len(result.problems)} lines skipped"
+        f"{len(result.problems)} problems reported (those lines skipped)"
     )
     return 0
 
@@ -150,7 +150,8 @@ def _load_kb(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _list(args: argparse.Namespace) -> int:
     kb = _load_kb(args)
     print(f"{'layer':<24} {'version':<12} {'actors':>8} {'agents':>8}  precedence / path")
-    print(f"{'built-in':<24} {kb.versions.get('actors', '?'):<12} {len(kb.actors):>8} {len(kb.sectors):>8}  10")
+    n = kb.builtin_counts
+    print(f"{'built-in':<24} {kb.versions.get('actors', '?'):<12} {n['actors']:>8} {n['sector words']:>8}  10")
     for layer in kb.layers:
         rank = kb.layer_rank.get(id(layer), 0)
         print(
@@ -217,7 +218,12 @@ def _show(args: argparse.Namespace) -> int:
         for r in item["roles"]:
             span = f"{r['start'] or '…'} to {r['end'] or '…'}"
             print(f"      {r['code'] or 'null'}/{r['sector'] or '-'}  {span}  {r['note'] or ''}")
-    print("* the entry that codes this name (highest-precedence layer)")
+    top = {item["name"] for item in out if item["codes_it"]}
+    if len(top) > 1:
+        print("* entries of the highest-precedence layer; which one codes the name depends on the article's date")
+        print("  and the countries it names (none of them if it names none that decides)")
+    else:
+        print("* the entry that codes this name (highest-precedence layer)")
     return 0
 
 

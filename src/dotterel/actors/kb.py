@@ -1,7 +1,9 @@
 """The knowledge base: countries, sector words, organizations and named actors with dated roles.
 
 Loaded once from the packaged data files (see data/README.md) and passed to the stages that
-need it; nothing here is module-level state.
+need it; nothing here is module-level state. It is layered: the shipped Phoenix layer under
+the project's own files, `--kb` layers over both (see actors/layers.py); every name form keeps
+the precedence of the layer it came from, and the resolver reads the highest one.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ class NameForm:
 
     text: str
     key: str
-    kind: str  # actor | country | capital
+    kind: str  # actor | country | capital | place
     actor: NamedActor | None
     code: str | None
     rank: int
@@ -172,7 +174,8 @@ class KnowledgeBase:
     layers: list[Layer] = field(default_factory=list)
     layer_rank: dict[int, int] = field(default_factory=dict)
     layer_names: dict[int, str] = field(default_factory=lambda: {BUILTIN_RANK: "built-in"})
-    _surnames: dict[str, list[NamedActor]] | None = None
+    _surnames: dict[str, list[tuple[NamedActor, int]]] | None = None
+    builtin_counts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, layers: Sequence[Path | str] = (), *, shipped: bool = True) -> KnowledgeBase:
@@ -246,6 +249,11 @@ class KnowledgeBase:
                 raise DataFileError(f"{where}: {exc}") from exc
             for alias in [obj["name"], *(obj.get("aliases") or [])]:
                 kb.actors.setdefault(alias, []).append(actor)
+        kb.builtin_counts = {
+            "actors": len(objects) + len(orgs.rows),
+            "countries": len(countries.rows),
+            "sector words": len(sectors.rows),
+        }
         for text, actors in kb.actors.items():
             for actor in actors:
                 kb.forms.append(NameForm(text, "", "actor", actor, None, BUILTIN_RANK, "exact"))
@@ -267,9 +275,13 @@ class KnowledgeBase:
             keys = a.keys or ("",) * (1 + len(a.aliases))
             texts = (a.name, *a.aliases)
             for n, (text, key) in enumerate(zip(texts, keys, strict=True)):
-                case = _alias_case(text, a.kind, self) if shipped and n > 0 else "caps"
-                if case is not None:
-                    forms.append(NameForm(text, key, "actor", actor, None, rank, case))
+                case = _alias_case(text, a.kind, self, primary=n == 0) if shipped else "caps"
+                if case is None:
+                    continue
+                kind = "actor"
+                if shipped and a.kind == "country" and n > 0 and not _names_the_country(text, a.name):
+                    kind = "place"  # "Aleppo", "Helmand": a place of the country, not the country acting
+                forms.append(NameForm(text, key, kind, actor, None, rank, case))
         builtin = rank < BUILTIN_RANK
         for g in layer.agents:
             keys = g.keys or ()
@@ -307,7 +319,7 @@ class KnowledgeBase:
     def capital_code(self, text: str) -> str | None:
         return self.capitals.get(_clean(text))
 
-    def sector_of(self, term: str) -> tuple[str, str] | None:
+    def sector_of(self, term: str) -> tuple[str | None, str] | None:
         """(sector, kind) of a lower-case word or phrase, singular or plural."""
         return self.sectors.get(term.lower().strip())
 
@@ -319,19 +331,19 @@ class KnowledgeBase:
         """Every name the knowledge base can match in text."""
         return {f.text for f in self.forms}
 
-    def people_named(self, surname: str) -> list[NamedActor]:
-        """KB people whose name ends with `surname` ("Hariri": Saad Hariri, Rafik Hariri, ...)."""
+    def people_named(self, surname: str, min_rank: int = 0) -> list[NamedActor]:
+        """KB people whose name ends with `surname` ("Hariri": Saad Hariri, Rafik Hariri, ...),
+        from layers of precedence `min_rank` or higher."""
         if self._surnames is None:
-            index: dict[str, list[NamedActor]] = {}
+            index: dict[str, list[tuple[NamedActor, int]]] = {}
             for f in self.forms:
                 a = f.actor
                 if a is not None and a.kind == "person" and f.text == a.name:
-                    last = a.name.split()[-1].lower()
-                    index.setdefault(last, [])
-                    if a not in index[last]:
-                        index[last].append(a)
+                    entry = index.setdefault(a.name.split()[-1].lower(), [])
+                    if all(a is not b for b, _ in entry):
+                        entry.append((a, f.rank))
             self._surnames = index
-        return list(self._surnames.get(surname.lower().replace("’", "'"), ()))
+        return [a for a, rank in self._surnames.get(surname.lower().replace("’", "'"), ()) if rank >= min_rank]
 
     def layer_name(self, rank: int) -> str:
         return self.layer_names.get(rank, str(rank))
@@ -383,8 +395,21 @@ def read_shipped_layer() -> Layer:
     return read_layer(Path(str(path)), trusted=True)
 
 
-def _alias_case(text: str, kind: str, kb: KnowledgeBase) -> str | None:
-    """How an alias of the shipped dictionaries may match, or None when it is too risky to use.
+NATIONALITY_ENDINGS = ("an", "ian", "ese", "i", "ish", "ic", "ch", "ot", "ene", "iote", "er")
+
+
+def _names_the_country(alias: str, name: str) -> bool:
+    """An alias that names the country itself (a spelling, an official name, a nationality word)
+    rather than one of its places: shares the name's first letters, contains it, or ends like
+    a nationality adjective ("Afganistan", "Islamic Republic of Afghanistan", "Afghan")."""
+    a, n = alias.lower(), name.lower()
+    if n in a or a[:4] == n[:4]:
+        return True
+    return len(alias.split()) == 1 and a.endswith(NATIONALITY_ENDINGS)
+
+
+def _alias_case(text: str, kind: str, kb: KnowledgeBase, primary: bool = False) -> str | None:
+    """How a name of the shipped dictionaries may match, or None when it is too risky to use.
 
     A one-word alias of a person is a bare surname that stands for many people (the article's
     own context resolves surnames instead); a one-word alias of a group or organization
@@ -398,9 +423,9 @@ def _alias_case(text: str, kind: str, kb: KnowledgeBase) -> str | None:
     if word.lower() in kb.sectors or word.title() in kb.given_names:
         return None
     if kind == "person":
-        return None
+        return None  # a one-word name of a person (also a primary one: "Hassan") names many
     if kind in ("group", "org"):
-        return "upper"
+        return "caps" if primary else "upper"
     return "caps"
 
 

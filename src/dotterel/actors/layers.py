@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -460,7 +461,7 @@ def _read_lines(path: Path) -> Iterable[tuple[int, dict]]:
             text = gzip.decompress(path.read_bytes()).decode("utf-8")
         else:
             text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
+    except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:
         raise DataFileError(f"{path}: cannot be read ({exc})") from exc
     lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
     try:  # one parse for the whole file is much faster than one per line

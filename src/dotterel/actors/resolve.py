@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dotterel.actors.kb import KnowledgeBase, NamedActor
+from dotterel.actors.kb import BUILTIN_RANK, KnowledgeBase, NamedActor
 from dotterel.records import Entity, Mention
 
 MALE = {"he", "him", "his", "himself"}
@@ -158,9 +158,10 @@ PLACE_IS_NOT_NATIONALITY = {"JRN", "REF"}
 class NameMatch:
     start: int
     end: int
-    kind: str  # actor | country | capital
+    kind: str  # actor | country | capital | place
     actors: tuple[NamedActor, ...] = ()
     code: str | None = None
+    rank: int = 0  # precedence of the layer the name was read from
 
 
 @dataclass(slots=True)
@@ -189,13 +190,17 @@ class ArticleActors:
         self._sents = list(doc.sents)
         self._sent_starts = [sent.start for sent in self._sents]
         self.names: dict[int, NameMatch] = {}
+        self.places: dict[int, NameMatch] = {}  # towns and provinces of the shipped dictionaries
         self._cache: dict[int, tuple[Mention, ...]] = {}
         self._mentions: list[Mention] = []
         self.referents: list[Referent] = []
         self._referent_ids: set[int] = set()  # mention indices in referents (linear-time membership)
         self._referents_in: dict[int, list[int]] = {}  # sentence -> positions in referents
         self._persons: list[tuple[str, Mention, tuple[Entity, ...]]] = []
+        self._countries: set[str] | None = None
+        self._matched = False
         self._match_names(matcher)
+        self._matched = True
         self._prepass()
 
     # ---- names ---------------------------------------------------------------------------
@@ -210,25 +215,35 @@ class ArticleActors:
             if match is None:
                 continue
             taken.update(range(hit.start, hit.end))
+            # places are kept apart: they are not actor names (the event stage reads them as places)
+            target = self.places if match.kind == "place" else self.names
             for i in range(hit.start, hit.end):
-                self.names[i] = match
+                target[i] = match
 
     def _classify_name(self, hit) -> NameMatch | None:  # type: ignore[no-untyped-def]
         """What a matched name stands for, from the forms of the highest-precedence layer."""
         top = max(f.rank for f in hit.forms)
         forms = [f for f in hit.forms if f.rank == top]
+        if top < BUILTIN_RANK:
+            text = self.doc[hit.start : hit.end].text
+            if self.kb.adjective_code(text) or self.kb.people_code(text):
+                return None  # the project's own nationality words are read by its own rules
+        places = [f for f in forms if f.kind == "place" and f.actor is not None]
+        if places and len(places) == len(forms):  # a town or province of the shipped dictionaries
+            code = places[0].actor.entity_on(self.when).code  # type: ignore[union-attr]
+            return NameMatch(hit.start, hit.end, "place", code=code, rank=top)
         actors = tuple(dict.fromkeys(f.actor for f in forms if f.kind == "actor" and f.actor is not None))
         if actors and all(a.kind == "person" for a in actors) and not self._fits_person_entity(hit, actors):
             return None
         if actors:
             if all(a.kind == "country" for a in actors):
                 code = self._pick_actor(actors).entity_on(self.when).code
-                return NameMatch(hit.start, hit.end, "country", actors=actors, code=code)
-            return NameMatch(hit.start, hit.end, "actor", actors=actors)
+                return NameMatch(hit.start, hit.end, "country", actors=actors, code=code, rank=top)
+            return NameMatch(hit.start, hit.end, "actor", actors=actors, rank=top)
         for kind in ("country", "capital"):
             codes = [f.code for f in forms if f.kind == kind]
             if codes:
-                return NameMatch(hit.start, hit.end, kind, code=codes[0])
+                return NameMatch(hit.start, hit.end, kind, code=codes[0], rank=top)
         return None
 
     def _fits_person_entity(self, hit, actors: tuple[NamedActor, ...]) -> bool:  # type: ignore[no-untyped-def]
@@ -425,7 +440,9 @@ class ArticleActors:
             if found:
                 return found
         if tok.ent_type_ == "PERSON" or (
-            tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG", "NORP") and self._looks_like_person(tok)
+            tok.pos_ == "PROPN"
+            and (tok.ent_type_ in ("", "PERSON", "ORG", "NORP") or self._surname_match(tok) is not None)
+            and self._looks_like_person(tok)
         ):
             m = self._person(tok)
             if m is not None:
@@ -474,6 +491,7 @@ class ArticleActors:
                 if prior is not None:  # the article named this person in full before
                     _, pm, ents = prior
                     return self._new_mention(first, last, tok.i, ents, "name", "short-name", antecedent=pm.index)
+                undecided = False
                 picked = self._surname_in_context(tok, name)
                 if picked is None:  # several people of that name, nothing in the text to choose
                     ent = Entity(code=None, sector=self._title_sector(tok), name=tok.text, kind="person")
@@ -482,7 +500,9 @@ class ArticleActors:
                     return m
                 ents = picked.entities_on(self.when)
             else:
-                ents = self._pick_actor(name.actors).entities_on(self.when)
+                picked = self._pick_actor(name.actors)
+                undecided = not picked.roles and len(name.actors) > 1
+                ents = picked.entities_on(self.when)
             ent = ents[0]
             if ent.kind == "person":
                 # what the text says of the person (title, nationality, apposition) outranks the KB
@@ -490,18 +510,25 @@ class ArticleActors:
                 told = self._apposed_description(tok)
                 code = (own[0] if own else None) or (told[0].code if told else None)
                 sector = (own[1] if own else None) or (told[0].sector if told else None)
-                if code or sector:
-                    ent = Entity(code=code or ent.code, sector=sector or ent.sector, name=ent.name, kind="person")
+                if code or (sector and not ent.sector):
+                    # the text's country wins; its title fills a sector the KB lacks
+                    ent = Entity(code=code or ent.code, sector=ent.sector or sector, name=ent.name, kind="person")
                     ents = (ent,)
             if ent.sector is None:
                 title = self._title_sector(tok)
                 if title:
                     ents = tuple(Entity(code=e.code, sector=title, name=e.name, kind=e.kind) for e in ents)
             ents = self._with_agent_code(tok, ents)
-            m = self._new_mention(first, last, tok.i, ents, "name", "kb-name")
+            rule = "ambiguous-name" if undecided and ents[0].code is None else "kb-name"
+            m = self._new_mention(first, last, tok.i, ents, "name", rule)
             if ents[0].kind == "person":
                 self._persons.append((self.doc[name.start : name.end].text, m, ents))
             return m
+        if name.end - name.start == 1 and tok.pos_ == "PROPN":
+            prior = self._surname_match(tok)
+            if prior is not None:  # "Toledo" after "Alejandro Toledo": the person, not the city
+                _, pm, ents = prior
+                return self._new_mention(first, last, tok.i, ents, "name", "short-name", antecedent=pm.index)
         country = self.kb.countries.get(name.code or "")
         cname = country.name if country else None
         if name.kind == "capital":
@@ -527,12 +554,22 @@ class ArticleActors:
         return self._new_mention(first, last, tok.i, self._with_agent_code(tok, (ent,)), "country", "kb-country")
 
     def _pick_actor(self, actors: tuple[NamedActor, ...]) -> NamedActor:
+        """One of the entries a name stands for: those holding a role on the article's date, then,
+        when they still give different codes, those of a country the article names. If the
+        article does not say which, an entry with no code: the name is kept, never guessed."""
         if len(actors) == 1:
             return actors[0]
         valid = [
             a for a in actors if (r := a.role_on(self.when)) is not None and self.when and r.covers(self.when)
-        ]
-        return (valid or list(actors))[0]
+        ] or list(actors)
+        codes = {a.entity_on(self.when).code for a in valid}
+        if len(codes) <= 1:
+            return valid[0]
+        named = self._article_countries()
+        fit = [a for a in valid if a.entity_on(self.when).code in named]
+        if len({a.entity_on(self.when).code for a in fit}) == 1:
+            return fit[0]
+        return NamedActor(name=valid[0].name, kind=valid[0].kind, roles=())
 
     def _surname_in_context(self, tok, name: NameMatch) -> NamedActor | None:  # type: ignore[no-untyped-def]
         """The one person a bare surname can mean here, or None when the article does not say.
@@ -542,7 +579,9 @@ class ArticleActors:
         matches a title written before the name ("Prime Minister Hariri"), then those of a
         country the article names.
         """
-        cands = list(dict.fromkeys([*name.actors, *self.kb.people_named(tok.text)]))
+        # people of that surname from layers at least as high as the name's own entry: the
+        # project's deliberate "Erdogan" is not undone by a Phoenix "Bilal Erdogan"
+        cands = list(dict.fromkeys([*name.actors, *self.kb.people_named(tok.text, min_rank=name.rank)]))
         cands = [a for a in cands if a.kind == "person"] or cands
         if len(cands) <= 1:
             return cands[0] if cands else None
@@ -561,12 +600,16 @@ class ArticleActors:
 
     def _article_countries(self) -> set[str]:
         """Country codes named anywhere in the article (by a country name or a nationality word)."""
+        if self._countries is not None:
+            return self._countries
         codes = {m.code for m in self.names.values() if m.kind in ("country", "capital") and m.code}
         for t in self.doc:
             if t.ent_type_ == "NORP" or t.pos_ == "ADJ":
                 code = self.kb.adjective_code(t.text)
                 if code:
                     codes.add(code)
+        if self._matched:
+            self._countries = codes
         return codes
 
     def _with_agent_code(self, tok, ents: tuple[Entity, ...]) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
@@ -613,12 +656,23 @@ class ArticleActors:
     def _title_sector(self, tok) -> str | None:  # type: ignore[no-untyped-def]
         """Sector from a title written before or in apposition to a name."""
         words = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod") or t.ent_type_ == ""]
-        texts = [t.lower_ for t in self.doc[min((t.i for t in words), default=tok.i) : tok.i]]
-        for n in range(len(texts), 0, -1):
-            for k in range(0, len(texts) - n + 1):
-                found = self.kb.sector_of(" ".join(texts[k : k + n]))
-                if found and found[1] in ("title", "noun"):
-                    return found[0]
+        # nationality words are not part of the title: "former Pakistani prime minister" is "former prime minister"
+        toks = [
+            t
+            for t in self.doc[min((t.left_edge.i for t in words), default=tok.i) : tok.i]
+            if t.dep_ != "poss"
+            and t.head.dep_ != "poss"
+            and not (self.kb.adjective_code(t.text) or (t.i in self.names and self.names[t.i].kind == "country"))
+        ]
+        for n in range(len(toks), 0, -1):
+            for k in range(0, len(toks) - n + 1):
+                part = toks[k : k + n]
+                # "secretary - general" as tokens, and as written ("secretary-general")
+                written = "".join(t.text_with_ws for t in part).strip().lower()
+                for phrase in (" ".join(t.lower_ for t in part), written):
+                    found = self.kb.sector_of(phrase)
+                    if found and found[1] in ("title", "noun"):
+                        return found[0]
         return None
 
     # people the knowledge base does not know
@@ -626,6 +680,8 @@ class ArticleActors:
     def _looks_like_person(self, tok) -> bool:  # type: ignore[no-untyped-def]
         if self._surname_match(tok) is not None:
             return True
+        if tok.dep_ == "appos" and tok.head.pos_ == "NOUN" and self._is_person_noun(tok.head):
+            return True  # "Russia's ambassador to the UN, Vassily Nebenzia" (even when tagged ORG)
         return any(c.dep_ == "appos" and self._is_person_noun(c) for c in tok.children)
 
     def _surname_match(self, tok) -> tuple[str, Mention, tuple[Entity, ...]] | None:  # type: ignore[no-untyped-def]
@@ -656,7 +712,7 @@ class ArticleActors:
     def _apposed_description(self, tok) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
         """What an apposition says a name is: "X, Russia's UN envoy" or "the opposition's chief
         negotiator, X" (the name in apposition to a title noun)."""
-        for appos in (c for c in tok.children if c.dep_ == "appos"):
+        for appos in (c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"):
             found = self._describe(appos)
             if found:
                 return found
@@ -687,9 +743,9 @@ class ArticleActors:
         return code, sector
 
     def _country_of_token(self, t) -> str | None:  # type: ignore[no-untyped-def]
-        name = self.names.get(t.i)
+        name = self.names.get(t.i) or self.places.get(t.i)  # "Idlib residents": the place's country
         if name is not None:
-            if name.kind in ("country", "capital"):
+            if name.kind in ("country", "capital", "place"):
                 return name.code
             return self._pick_actor(name.actors).entity_on(self.when).code
         return self.kb.adjective_code(t.text) or self.kb.country_code(t.text)
@@ -735,6 +791,14 @@ class ArticleActors:
             return (Entity(code=code, sector="CVL", name=None, kind="country"),)
         sector = self._sector_of_phrase(tok)
         if sector is None:
+            if tok.lemma_.lower() in MEMBER_NOUNS:  # "members of the Taliban": the group they belong to
+                for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+                    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                        found = tuple(e for m in self.resolve(pobj) for e in m.entities)
+                        if found and all(e.kind != "country" for e in found):
+                            return tuple(
+                                Entity(code=e.code, sector=e.sector, name=e.name, kind="group") for e in found
+                            )
             return ()
         sector, kind = sector
         # "leaders of armed groups": take the group the member belongs to
