@@ -160,6 +160,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="a 1 MB corpus; long articles of 50k and 200k only")
     ap.add_argument("--mb", type=float, help="corpus size in MB (default: 5, or 1 with --quick)")
     ap.add_argument("--no-ray", action="store_true", help="leave out the Ray measurement")
+    ap.add_argument("--no-long", action="store_true", help="leave out the long articles")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     ap.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -177,7 +178,7 @@ def main() -> int:
         print(f"skipped: {NEWS} is absent (shared development data); nothing measured")
         return 0
     size_mb = args.mb or (1.0 if args.quick else 5.0)
-    lengths = (50_000, 200_000) if args.quick else (50_000, 200_000, 900_000)
+    lengths = () if args.no_long else (50_000, 200_000) if args.quick else (50_000, 200_000, 900_000)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         n_articles, n_bytes = build_corpus(corpus, int(size_mb * 2**20))
@@ -223,10 +224,11 @@ def main() -> int:
             print(f"2 workers / 1 worker: {runs['code1'][1] / runs['code2'][1]:.2f}×")
         if "ray" in runs and "code1" in runs:
             print(f"Ray 2 CPUs / 1 worker: {runs['code1'][1] / runs['ray'][1]:.2f}×")
-        print()
-        print("| one article | characters | time s | µs per character | events | peak RSS |")
-        print("|---|---|---|---|---|---|")
         first = None
+        if lengths:
+            print()
+            print("| one article | characters | time s | µs per character | events | peak RSS |")
+            print("|---|---|---|---|---|---|")
         for size in lengths:
             path = Path(tmp) / f"long{size}.jsonl"
             long_article(path, size)
