@@ -116,7 +116,7 @@ class ParallelCoder:
         self.load = load
         self.workers = workers
         self.limits = limits or Limits()
-        self.ahead = ahead or 4 * workers
+        self.ahead = ahead or max(16, 8 * workers)
         self._ctx = multiprocessing.get_context(start_method)
         self._pool: list[_Worker] = []
         self._versions: tuple[tuple[str, str], ...] | None = None
