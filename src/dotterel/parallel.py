@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -76,9 +77,24 @@ class _Worker:
     stopping: str | None = None  # why the parent stopped it
 
 
+def _exit_with_parent(interval: float = 0.5) -> None:
+    """End this worker when its parent is gone (killed with SIGKILL, say): an orphan would hold the
+    parent's output pipes open and its memory forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="dotterel-parent-watch", daemon=True).start()
+
+
 def _work(load: Callable[[], Coder], limits: Limits, tasks: Any, conn: Connection) -> None:
     """A worker process: load the models once, then code units until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _exit_with_parent()
     try:
         coder = BoundedCoder(load(), limits)
     except BaseException as exc:  # report why, then end: the parent turns it into an error

@@ -72,3 +72,38 @@ def test_a_worker_that_cannot_load_the_models_is_a_clear_error(news_file):
     load = functools.partial(Coder.load, "no_such_spacy_model")
     with ParallelCoder(load, workers=2) as coder, pytest.raises(WorkerError, match="no_such_spacy_model"):
         list(coder.code_many(a for a in articles if not hasattr(a, "problem")))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+IDLE_PARENT = """
+import sys, time
+from dotterel.parallel import ParallelCoder
+from dotterel.pipeline import Coder
+with ParallelCoder(Coder.load, workers=2) as coder:
+    coder.versions  # starts a worker and waits until it has loaded the models
+    print(*coder.worker_pids(), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_idle_workers_end_when_their_parent_is_killed():
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", IDLE_PARENT], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
+    )
+    workers = [int(p) for p in proc.stdout.readline().split()]  # type: ignore[union-attr]
+    assert workers and all(_alive(w) for w in workers)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(w) for w in workers)
