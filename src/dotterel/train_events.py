@@ -194,10 +194,9 @@ def _fit_pairs(items: Sequence[Analysed]) -> LinearModel:
         for v in a.views:
             gold = _gold_in(a, v)
             types = {t for g in gold for t in g["event"]}
-            for c in v.candidates({t: 1.0 for t in types}, with_detector=False):
-                if c.event in types:
-                    rows.append(c.features)
-                    labels.append(candidate_label(c, gold))
+            for c in v.candidates(types):
+                rows.append(c.features)
+                labels.append(candidate_label(c, gold))
     return fit(rows, labels, l2=3e-3, steps=150)
 
 

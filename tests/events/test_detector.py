@@ -33,7 +33,7 @@ def test_candidates_keep_negated_frames_with_their_modality_as_features(coder):
     views = _views(coder, "Turkey did not attack Syrian forces on Monday.")
     frames = views[0].frames
     assert any(f.event == "ASSAULT" for f in frames)
-    cands = views[0].candidates({}, with_detector=False)
+    cands = views[0].candidates(["ASSAULT"])
     assert any("neg" in c.features for c in cands if c.event == "ASSAULT")
 
 

@@ -13,7 +13,7 @@ learns how far to trust it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dotterel.actors.resolve import ArticleActors
@@ -104,20 +104,18 @@ class SentenceView:
                 out.append(f"cue={word}")
         return out
 
-    def candidates(self, types: dict[str, float], *, with_detector: bool) -> list[Candidate]:
-        """All ordered pairs for each candidate type of the sentence."""
+    def candidates(self, events: Iterable[str]) -> list[Candidate]:
+        """All ordered pairs of the sentence's parties for each of these event types."""
         by_type: dict[str, list[Frame]] = {}
         for f in self.frames:
             by_type.setdefault(f.event, []).append(f)
-        wanted = set(by_type) | set(types)
         out: list[Candidate] = []
         parties = self.parties
-        for event in sorted(wanted):
+        for event in sorted(set(events)):
             frames = sorted(by_type.get(event, []), key=lambda f: -f.priority)
             frame = frames[0] if frames else None
             trigger = frame.trigger if frame is not None else self.root.i
-            p = types.get(event)
-            base = self._type_features(event, frames, p if with_detector else None)
+            base = self._type_features(event, frames)
             for a in parties:
                 for r in [None, *parties]:
                     if r is not None and r.key == a.key:
@@ -138,15 +136,8 @@ class SentenceView:
 
     # ---- features ------------------------------------------------------------------------
 
-    def _type_features(self, event: str, frames: list[Frame], p: float | None) -> list[str]:
+    def _type_features(self, event: str, frames: list[Frame]) -> list[str]:
         out = [f"T={event}"]
-        if p is not None:
-            import math
-
-            logit = math.log(max(p, 1e-4) / max(1 - p, 1e-4))
-            out.append(f"~det={logit:.3f}")
-            out.append(f"detb={min(int(p * 10), 9)}")
-            out.append(f"detb={min(int(p * 10), 9)}|T={event}")
         if not frames:
             out.append("noframe")
             out.append(f"noframe|T={event}")

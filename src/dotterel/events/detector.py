@@ -104,7 +104,7 @@ def sentence_types(
 
 def best_pair(pairs: LinearModel, view: SentenceView, event: str) -> tuple[Candidate, float] | None:
     """The sentence's most likely (actor, recipient) for an event of this type, with its margin."""
-    cands = [c for c in view.candidates({event: 1.0}, with_detector=False) if c.event == event]
+    cands = view.candidates([event])
     if not cands:
         return None
     margins = pairs.margins([c.features for c in cands])
