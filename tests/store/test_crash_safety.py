@@ -119,7 +119,8 @@ def test_ingest_killed_at_each_point_in_turn_then_rerun_equals_a_clean_run(corpu
     db = tmp_path / "store.db"
     stored = []
     for point in INGEST_KILLS:
-        killed_run(point, "ingest", corpus, "--db", db, "--no-progress")
+        # one worker: the "coding" point is armed in this process (with workers, coding is theirs)
+        killed_run(point, "ingest", corpus, "--db", db, "--no-progress", "--workers", "1")
         assert whole_articles_only(db) == [], point
         stored.append(len(snapshot(db)["articles"]))
     assert stored == sorted(stored) and stored[-1] < 16  # each run got further; none finished
@@ -138,7 +139,7 @@ def test_recode_killed_at_each_point_in_turn_then_rerun_equals_a_clean_recode(co
     done = run_cli("ingest", corpus, "--db", reference, "--recode", "--no-progress")
     assert "recoded" in done.stderr, done.stderr
     for point in RECODE_KILLS:
-        killed_run(point, "ingest", corpus, "--db", db, "--recode", "--no-progress")
+        killed_run(point, "ingest", corpus, "--db", db, "--recode", "--no-progress", "--workers", "1")
         assert whole_articles_only(db) == [], point
         assert snapshot(db, merges=False)["events"] == snapshot(clean, merges=False)["events"], point
     done = run_cli("ingest", corpus, "--db", db, "--recode", "--no-progress")
