@@ -94,7 +94,8 @@ def measure_code(corpus: str, workers: int) -> dict:
                 out.write(json.dumps(to_plover(event), ensure_ascii=False) + "\n")
                 events += 1
         rss = {str(pid): v for pid, v in coder.peak_rss.items()} or {"main": _rss()}
-    return {"events": events, "rss": rss}
+        restarts = coder.restarts
+    return {"events": events, "rss": rss, "restarts": restarts}
 
 
 def measure_ray(corpus: str) -> dict:
@@ -147,6 +148,9 @@ def child(kind: str, *args: str) -> tuple[dict, float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"measurement {kind} failed:\n{done.stderr[-3000:]}")
+    for line in done.stderr.splitlines():
+        if "worker" in line and "ended" in line:
+            print(f"  {kind}: {line}", file=sys.stderr)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return json.loads(done.stdout.strip().splitlines()[-1]), wall, cpu
 
@@ -198,7 +202,9 @@ def main() -> int:
                 runs[name] = child("ray", str(corpus))
             else:
                 runs[name] = child("code", str(corpus), name[-1])
-            print(f"  measured {name}: {runs[name][1]:.1f} s", file=sys.stderr)
+            restarts = runs[name][0].get("restarts")
+            note = f" ({restarts} worker(s) replaced)" if restarts else ""
+            print(f"  measured {name}: {runs[name][1]:.1f} s{note}", file=sys.stderr)
         words = runs["spacy"][0]["words"]
         base = words / runs["spacy"][1]
         print(f"words: {words:,} (spaCy tokens that are not punctuation or space)")

@@ -216,7 +216,11 @@ class _Budget:
         self._armed = False
 
     def __enter__(self) -> _Budget:
-        if self.seconds is not None and threading.current_thread() is threading.main_thread():
+        if (
+            self.seconds is not None
+            and hasattr(signal, "setitimer")  # not on Windows: the deadline between windows only
+            and threading.current_thread() is threading.main_thread()
+        ):
             self._previous = signal.signal(signal.SIGALRM, _raise_out_of_time)
             signal.setitimer(signal.ITIMER_REAL, self.seconds)
             self._armed = True

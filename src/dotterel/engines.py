@@ -61,6 +61,11 @@ class LocalEngine:
         """Peak resident memory of each worker process (empty when coding in this process)."""
         return dict(self._pool.peak_rss) if self._pool is not None else {}
 
+    @property
+    def restarts(self) -> int:
+        """Worker processes replaced after they died or overran (0 when coding in this process)."""
+        return self._pool.restarts if self._pool is not None else 0
+
     def _local(self) -> BoundedCoder:
         if self._inline is None:
             self._inline = BoundedCoder(self.load(), self.limits)
