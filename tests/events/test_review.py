@@ -1,4 +1,5 @@
-"""The learned classifier beside the lexicon in the coder: it confirms or corrects, never invents."""
+"""The learned classifier reviewing lexicon frames (on request: `Coder.load(review=True)`): it
+confirms or corrects, never invents; by default the coder does without it."""
 
 import datetime as dt
 
@@ -22,12 +23,20 @@ def lexicon_only():
 def classifier_only():
     from dotterel.pipeline import Coder
 
-    return Coder.load(use_detector=False)
+    return Coder.load(use_detector=False, review=True)
 
 
-def test_every_event_says_what_decided_it(coder, seed_events):
-    if coder.classifier is None:
+@pytest.fixture(scope="module")
+def reviewing():
+    from dotterel.pipeline import Coder
+
+    return Coder.load(review=True)
+
+
+def test_every_event_says_what_decided_it(reviewing, seed_text):
+    if reviewing.classifier is None:
         pytest.skip("the classifier is not installed in package data")
+    seed_events = reviewing.code(Article(id="s", text=seed_text, published=dt.date(2025, 1, 10)))
     assert any("classifier" in e.rule for e in seed_events)
     assert all(
         e.rule.startswith(("lexicon:", "classifier", "statement:", "evaluation:", "detector("))
@@ -54,3 +63,7 @@ def test_lexicon_alone_still_codes_the_example_article(lexicon_only):
     text = (DATA / "seed_article.txt").read_text(encoding="utf-8")
     events = lexicon_only.code(Article(id="s", text=text, published=dt.date(2025, 1, 10)))
     assert len(events) >= 16 and all(e.rule.startswith(("lexicon:", "statement:", "evaluation:")) for e in events)
+
+
+def test_by_default_the_classifier_does_not_review_frames(coder, seed_events):
+    assert not any("classifier" in e.rule for e in seed_events)
