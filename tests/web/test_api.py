@@ -46,7 +46,7 @@ def test_api_filters_select_the_same_events_as_the_store_query(client, view_db):
     cases = [
         ({"country": "IRQ"}, {"country": "IRQ"}),
         ({"place": "tehran"}, {"place": "tehran"}),
-        ({"min_confidence": "0.9"}, {"min_confidence": 0.9}),
+        ({"min_confidence": "0.75"}, {"min_confidence": 0.75}),
         ({"modality": "hedged"}, {"modality": ("hedged",)}),
         ({"precision": ["month", "none"]}, {"precision": ("month", "none")}),
         ({"date_origin": "inherited"}, {"inherited": True}),
