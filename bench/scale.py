@@ -95,7 +95,8 @@ def measure_code(corpus: str, workers: int) -> dict:
                 events += 1
         rss = {str(pid): v for pid, v in coder.peak_rss.items()} or {"main": _rss()}
         restarts = coder.restarts
-    return {"events": events, "rss": rss, "restarts": restarts}
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {"events": events, "rss": rss, "restarts": restarts, "main_cpu": own.ru_utime + own.ru_stime}
 
 
 def measure_ray(corpus: str) -> dict:
@@ -228,6 +229,9 @@ def main() -> int:
         if "code1" in runs and "code2" in runs:
             print()
             print(f"2 workers / 1 worker: {runs['code1'][1] / runs['code2'][1]:.2f}×")
+            print(
+                f"main process of the 2-worker run (reading, ordering, writing): {runs['code2'][0]['main_cpu']:.1f} CPU s"
+            )
         if "ray" in runs and "code1" in runs:
             print(f"Ray 2 CPUs / 1 worker: {runs['code1'][1] / runs['ray'][1]:.2f}×")
         first = None
