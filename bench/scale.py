@@ -10,7 +10,7 @@ included), each measurement in a fresh process:
 
 * bare spaCy: `spacy.load` of the same model, `nlp.pipe` over the texts (batches of 8), one process;
 * dotterel code with 1 worker (this process) and with 2 worker processes (`--workers 2`);
-* dotterel on Ray with 2 CPUs (a local `ray.init(num_cpus=2)`, shards of 200 articles);
+* dotterel on Ray with 2 CPUs (a local `ray.init(num_cpus=2)`, shards of 25 articles);
 * one long article of 50k, 200k and 900k characters: the time to code it (models loaded before)
   and the peak memory of the process.
 
@@ -108,7 +108,7 @@ def measure_ray(corpus: str) -> dict:
 
     ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
     with tempfile.TemporaryDirectory() as tmp:
-        summary = run([corpus], Path(tmp) / "out", load=Coder.load, limits=Limits(), shard_size=200)
+        summary = run([corpus], Path(tmp) / "out", load=Coder.load, limits=Limits(), shard_size=25)
     ray.shutdown()
     return {"events": summary.events, "rss": {"driver": _rss()}}
 
