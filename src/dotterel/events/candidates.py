@@ -16,14 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dotterel.actors.resolve import ArticleActors
+from dotterel.actors.resolve import NON_STATE, ArticleActors
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.records import Entity, Mention
 
 MAX_PARTIES = 6  # distinct participants considered per sentence, in order of appearance
 MODALS = {"could", "would", "should", "might", "may", "must", "will", "shall", "can"}
 CONTENT_POS = {"NOUN", "VERB", "ADJ", "PROPN", "ADV"}
-NON_STATE = {"IGO", "NGO", "IMG", "MNC", "ISM", "UAF", "UNO", "EUR"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
