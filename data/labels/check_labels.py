@@ -1,4 +1,4 @@
-"""Check data/labels/news/*.gold.jsonl against the source articles.
+"""Check data/labels/news*/*.gold.jsonl (every annotator's folder) against the source articles.
 
 Usage: python3 data/labels/check_labels.py [path/to/guardian_sample.jsonl]
 (default ../shared/data/news/guardian_sample.jsonl relative to the repository root).
@@ -29,7 +29,7 @@ def err(msg):
     errors += 1
     print(msg)
 
-files = sorted(glob.glob(os.path.join(here, "news", "*.gold.jsonl")))
+files = sorted(glob.glob(os.path.join(here, "news*", "*.gold.jsonl")))
 total = req = 0
 for path in files:
     aid = os.path.basename(path)[: -len(".gold.jsonl")]
