@@ -43,7 +43,9 @@ def main() -> int:
     end = next(i for i, line in enumerate(notice) if "SOFTWARE." in line and i > start)
     body = "\n".join(notice[start : end + 1])
     (OUT / "CAMEO-verbs-LICENSE.txt").write_text(
-        "The file cameo_verbs.tsv is converted from PETRARCH2's CAMEO.2.0.txt, under this licence:\n\n" + body + "\n",
+        "The file cameo_verbs.tsv is converted from PETRARCH2's CAMEO.2.0.txt, under this licence:\n\n"
+        + body
+        + "\n",
         encoding="utf-8",
     )
     print(f"{len(patterns)} patterns, {len(problems)} lines skipped", file=sys.stderr)

@@ -25,6 +25,7 @@ from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
 from dotterel.events.modality import modality_of
 from dotterel.events.model import EventClassifier
+from dotterel.events.verbdict import VerbDictionary
 from dotterel.invisible import mask_invisible
 from dotterel.language import LanguageCheck
 from dotterel.nlp import DEFAULT_MODEL, load_pipeline, parse
@@ -63,6 +64,7 @@ class Coder:
         gazetteer: Gazetteer,
         classifier: EventClassifier | None = None,
         detector: EventDetector | None = None,
+        verbs: VerbDictionary | None = None,
         language: LanguageCheck | None = None,
         review: bool = False,
     ) -> None:
@@ -73,6 +75,7 @@ class Coder:
         self.language = language or LanguageCheck()
         self.classifier = classifier
         self.detector = detector
+        self.verbs = verbs
         self.kb = kb
         self.lexicon = lexicon
         self.cues = cues
@@ -83,6 +86,7 @@ class Coder:
             sorted(
                 [
                     ("lexicon", lexicon.version),
+                    *((("lexicon.cameo_verbs", verbs.version),) if verbs is not None else ()),
                     ("cues", cues.version),
                     ("gazetteer", gazetteer.version),
                     *((f"kb.{k}", v) for k, v in kb.versions.items()),
@@ -130,6 +134,7 @@ class Coder:
             gazetteer=Gazetteer.load(kb),
             classifier=classifier,
             detector=detector,
+            verbs=VerbDictionary.load({c.code: c.event or "" for c in ontology.cameo.values()}),
             review=review,
         )
 
@@ -159,7 +164,7 @@ class Coder:
         for article, doc in zip(arts, parse(self.nlp, (mask_dateline(a.text) for a in arts)), strict=True):
             actors = ArticleActors(doc, self.kb, self.matcher, article.published, speech=self.cues.of("speech"))
             extractor = FrameExtractor(doc, actors, self.lexicon, self.cues, keep_irrealis=True)
-            yield sentence_views(doc, actors, extractor)
+            yield sentence_views(doc, actors, extractor, self.verbs)
 
     # ---- stages --------------------------------------------------------------------------
 
@@ -204,13 +209,15 @@ class Coder:
         detected = None
         if self.detector is not None:
             loose = FrameExtractor(doc, actors, self.lexicon, self.cues, keep_irrealis=True)
-            views = sentence_views(doc, actors, loose)
+            views = sentence_views(doc, actors, loose, self.verbs)
             detected = self.detector.sentence_types(views)
         for index, sent in enumerate(sents):
             discourse.enter(index)
             places = {}
             filled = []
             for frame in found[index]:
+                if detected is not None and not self.detector.keeps(detected[index], frame.event):  # type: ignore[union-attr]
+                    continue
                 own_place = ctx.own_place(doc[frame.trigger])
                 place = discourse.place_for(own_place)
                 places[frame.trigger] = (own_place, place)
@@ -454,7 +461,7 @@ def _detected_frame(found: Found) -> Frame:
         trigger=c.trigger,
         event=c.event,
         mode=None,
-        cameo=None,
+        cameo=found.cameo,
         actors=side(c.actor),
         recipients=side(c.recipient),
         sentence=c.sentence,

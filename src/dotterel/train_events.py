@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 FOLDS = 5
 SEED = 13
+VETO = (0.0, 0.05, 0.1, 0.2, 0.3)  # lexicon events whose type the detector rates below this are dropped
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -227,6 +228,7 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
     fold = _folds(len(items))
     lexicon_preds = [[to_plover(e) for e in o.events] for o in coder.code_many([a.example.article for a in items])]
     oof: list[list[tuple[Candidate, float, float]]] = [[] for _ in items]
+    oof_probs: list[list[dict[str, float]]] = [[] for _ in items]
     det_eval: list[tuple[float, float]] = []
     for k in range(FOLDS):
         train_items = [a for a, f in zip(items, fold, strict=True) if f != k]
@@ -236,6 +238,7 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
             if fold[i] != k:
                 continue
             probs = sentence_types(det, a.views, types)
+            oof_probs[i] = probs
             _, y = detector_rows(a, types)
             det_eval.extend(zip([p for d in probs for p in d.values()], y, strict=True))
             for v, pr in zip(a.views, probs, strict=True):
@@ -246,15 +249,19 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
                     if best is not None and best[0].actor is not None and best[0].actor.entity.code:
                         oof[i].append((best[0], p, best[1]))
     curve = []
-    for dth in (0.4, 0.5, 0.6, 0.7, 0.8):
-        for mth in (-3.0, -2.0, -1.0, 0.0, 1.0):
-            preds = []
-            for i, a in enumerate(items):
-                base = lexicon_preds[i]
-                covered = {(p["text_info"]["sentence"], p["event"][0]) for p in base}
-                extra = [c for c, p, m in oof[i] if p >= dth and m >= mth and (c.sentence, c.event) not in covered]
-                preds.append(base + predictions(a, extra))
-            curve.append({"detector": dth, "margin": mth, **_score(items, preds)})
+    for vth in VETO:
+        kept = [[p for p in lexicon_preds[i] if _prob(oof_probs[i], p) >= vth] for i in range(len(items))]
+        for dth in (0.4, 0.5, 0.6, 0.7, 0.8):
+            for mth in (-3.0, -2.0, -1.0, 0.0, 1.0):
+                preds = []
+                for i, a in enumerate(items):
+                    base = kept[i]
+                    covered = {(p["text_info"]["sentence"], p["event"][0]) for p in lexicon_preds[i]}
+                    extra = [
+                        c for c, p, m in oof[i] if p >= dth and m >= mth and (c.sentence, c.event) not in covered
+                    ]
+                    preds.append(base + predictions(a, extra))
+                curve.append({"veto": vth, "detector": dth, "margin": mth, **_score(items, preds)})
     # the best F1; among points within half a point of it, the most precise (analysts check events by hand)
     top = max(row["f1"] for row in curve)
     best = max((row for row in curve if row["f1"] >= top - 0.005), key=lambda row: row["precision"])
@@ -267,7 +274,7 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
         "events": sum(len(e.gold) for e in examples),
         "sentences": sum(len(a.views) for a in items),
         "detector_auc_oof": _auc([p for p, _ in det_eval], [y for _, y in det_eval]),
-        "operating": {"detector": best["detector"], "margin": best["margin"]},
+        "operating": {"veto": best["veto"], "detector": best["detector"], "margin": best["margin"]},
         "cv_lexicon_only": lexicon_only,
         "cv_with_detector": {k: best[k] for k in ("recall", "precision", "f1")},
         "cv_curve": curve,
@@ -279,9 +286,15 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
         weights=pairs.weights,
         bias=pairs.bias,
         bits=pairs.bits,
-        meta={"detector": best["detector"], "margin": best["margin"]},
+        meta={"veto": best["veto"], "detector": best["detector"], "margin": best["margin"]},
     )
     return detector, pairs, report
+
+
+def _prob(probs: Sequence[dict[str, float]], pred: dict[str, Any]) -> float:
+    """The out-of-fold detector probability of a lexicon event's type in its sentence."""
+    n = pred["text_info"]["sentence"]
+    return probs[n].get(pred["event"][0], 0.0) if 0 <= n < len(probs) else 1.0
 
 
 def _auc(scores: Sequence[float], labels: Sequence[float]) -> float:

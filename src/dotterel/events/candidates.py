@@ -14,12 +14,14 @@ learns how far to trust it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dotterel.actors.resolve import NON_STATE, ArticleActors
 from dotterel.events.frames import Frame, FrameExtractor
+from dotterel.events.verbdict import Hit, VerbDictionary
 from dotterel.records import Entity, Mention
 
+FOCUS_PARTIES = True
 MAX_PARTIES = 6  # distinct participants considered per sentence, in order of appearance
 MODALS = {"could", "would", "should", "might", "may", "must", "will", "shall", "can"}
 CONTENT_POS = {"NOUN", "VERB", "ADJ", "PROPN", "ADV"}
@@ -54,13 +56,21 @@ class SentenceView:
     """What the models read of one sentence: its tokens, frames and participants."""
 
     def __init__(  # type: ignore[no-untyped-def]
-        self, sent, index: int, frames: Sequence[Frame], mentions: Sequence[Mention], extractor: FrameExtractor
+        self,
+        sent,
+        index: int,
+        frames: Sequence[Frame],
+        mentions: Sequence[Mention],
+        extractor: FrameExtractor,
+        hits: Sequence[Hit] = (),
+        focus: str | None = None,
     ) -> None:
         self.sent = sent
         self.index = index
         self.frames = list(frames)
+        self.hits = list(hits)  # verbs the CAMEO verb dictionary codes
         self.extractor = extractor
-        self.parties = _parties(mentions)
+        self.parties = _parties(mentions, focus)
         self.root = sent.root
         self.speakers = {
             c.i
@@ -91,6 +101,17 @@ class SentenceView:
         for f in self.frames:
             out.append(f"frame={f.event}")
             out.append(f"frame={f.event}|p{f.priority}")
+        doc = sent.doc
+        for h in self.hits:
+            tok = doc[h.trigger]
+            out.append(f"dict={h.event}")
+            out.append(f"dict={h.event}|s{min(h.specificity, 3)}")
+            out.append(f"dict={h.event}|{tok.dep_}")
+            out.append(f"dictroot={h.cameo[:2]}")
+            if self.extractor.is_negated(tok):
+                out.append(f"dict={h.event}|neg")
+            if self.extractor.is_irrealis(tok):
+                out.append(f"dict={h.event}|irr")
         n = len({p.key for p in self.parties if p.entity.code})
         out.append(f"coded={min(n, 3)}")
         if self.quoted:
@@ -102,6 +123,11 @@ class SentenceView:
             if any(t.lemma_.lower() in cues or t.lower_ in cues for t in sent):
                 out.append(f"cue={word}")
         return out
+
+    def cameo_for(self, event: str) -> str | None:
+        """The CAMEO code of the dictionary's most specific verb of this type in the sentence."""
+        best = max((h for h in self.hits if h.event == event), key=lambda h: h.specificity, default=None)
+        return best.cameo if best is not None else None
 
     def candidates(self, events: Iterable[str]) -> list[Candidate]:
         """All ordered pairs of the sentence's parties for each of these event types."""
@@ -226,8 +252,10 @@ class SentenceView:
         return out
 
 
-def sentence_views(doc, actors: ArticleActors, extractor: FrameExtractor) -> list[SentenceView]:  # type: ignore[no-untyped-def]
-    """One view per sentence, with its veto-free frames and its participants."""
+def sentence_views(  # type: ignore[no-untyped-def]
+    doc, actors: ArticleActors, extractor: FrameExtractor, verbs: VerbDictionary | None = None
+) -> list[SentenceView]:
+    """One view per sentence, with its veto-free frames, its participants and its dictionary verbs."""
     sents = list(doc.sents)
     by_sent: list[list[Mention]] = [[] for _ in sents]
     starts = [s.start for s in sents]
@@ -240,17 +268,24 @@ def sentence_views(doc, actors: ArticleActors, extractor: FrameExtractor) -> lis
         if 0 <= s < len(sents):
             by_sent[s].append(m)
     views = []
+    focus = actors.focus_country() if FOCUS_PARTIES else None
     for index, sent in enumerate(sents):
         frames = extractor.sentence_frames(sent, index, require_actors=False, speech=True)
-        views.append(SentenceView(sent, index, frames, by_sent[index], extractor))
+        hits = verbs.hits(sent) if verbs is not None else ()
+        views.append(SentenceView(sent, index, frames, by_sent[index], extractor, hits, focus))
     return views
 
 
-def _parties(mentions: Sequence[Mention]) -> list[Party]:
+def _parties(mentions: Sequence[Mention], focus: str | None = None) -> list[Party]:
+    """The sentence's participants. An uncoded person or group is also offered with the article's
+    focus country, marked inferred: the pair model learns when that reading is the event's side."""
     out: list[Party] = []
     seen: set[tuple[str, str]] = set()
     for m in sorted(mentions, key=lambda m: m.char_start):
-        for e in m.entities:
+        entities = list(m.entities)
+        if focus and entities and all(e.code is None for e in entities) and m.kind != "pronoun":
+            entities.append(replace(entities[0], code=focus, inferred=True))
+        for e in entities:
             p = Party(mention=m, entity=e)
             if p.key in seen:
                 continue

@@ -33,6 +33,7 @@ class Operating:
 
     detector: float
     margin: float
+    veto: float = 0.0  # a lexicon event whose type the detector rates below this is dropped
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +44,7 @@ class Found:
     probability: float  # detector's probability of the type in the sentence
     margin: float  # pair model's margin for the chosen pair
     confidence: float
+    cameo: str | None  # from the verb dictionary, when one of its verbs of this type is in the sentence
 
 
 class EventDetector:
@@ -60,7 +62,9 @@ class EventDetector:
         pairs = LinearModel.load(PAIRS_FILE)
         meta = pairs.meta or {}
         try:
-            operating = Operating(detector=float(meta["detector"]), margin=float(meta["margin"]))
+            operating = Operating(
+                detector=float(meta["detector"]), margin=float(meta["margin"]), veto=float(meta.get("veto", 0.0))
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"data/model/{PAIRS_FILE} has no operating point: {exc}") from exc
         return cls(detector=detector, pairs=pairs, types=types, operating=operating)
@@ -68,6 +72,10 @@ class EventDetector:
     def sentence_types(self, views: Sequence[SentenceView]) -> list[dict[str, float]]:
         """Probability of each type in each sentence, all sentences in one batch."""
         return sentence_types(self.detector, views, self.types)
+
+    def keeps(self, probs: dict[str, float], event: str) -> bool:
+        """Whether a lexicon event of this type stands, given the detector's view of its sentence."""
+        return probs.get(event, 1.0) >= self.operating.veto
 
     def best_pair(self, view: SentenceView, event: str) -> tuple[Candidate, float] | None:
         return best_pair(self.pairs, view, event)
@@ -86,7 +94,15 @@ class EventDetector:
             if margin < op.margin or cand.actor is None or cand.actor.entity.code is None:
                 continue
             confidence = p / (1.0 + float(np.exp(-margin)))
-            out.append(Found(candidate=cand, probability=p, margin=margin, confidence=confidence))
+            out.append(
+                Found(
+                    candidate=cand,
+                    probability=p,
+                    margin=margin,
+                    confidence=confidence,
+                    cameo=view.cameo_for(event),
+                )
+            )
         return out
 
 

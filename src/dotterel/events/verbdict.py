@@ -224,20 +224,31 @@ class VerbDictionary:
 
     @classmethod
     def load(cls, cameo_events: dict[str, str], relpath: str = "lexicon/cameo_verbs.tsv") -> VerbDictionary:
+        """The shipped dictionary (or another table in its format), with code -> PLOVER type."""
         table = read_table(relpath)
-        out = cls(events=dict(cameo_events), version=table.version)
+        patterns = []
         for n, row in enumerate(table.rows, 1):
             try:
-                p = Pattern(
-                    verbs=tuple(row["verbs"].split("|")),
-                    particle=None if row["particle"] == "-" else row["particle"],
-                    before=_groups_of(row["before"]),
-                    after=_groups_of(row["after"]),
-                    cameo=row["cameo"],
-                    line=int(row["line"]),
+                patterns.append(
+                    Pattern(
+                        verbs=tuple(row["verbs"].split("|")),
+                        particle=None if row["particle"] == "-" else row["particle"],
+                        before=_groups_of(row["before"]),
+                        after=_groups_of(row["after"]),
+                        cameo=row["cameo"],
+                        line=int(row["line"]),
+                    )
                 )
             except (KeyError, ValueError) as exc:
                 raise DataFileError(f"{relpath} row {n}: {exc}") from exc
+        return cls.from_patterns(patterns, cameo_events, version=table.version)
+
+    @classmethod
+    def from_patterns(
+        cls, patterns: Iterable[Pattern], cameo_events: dict[str, str], version: str = "0"
+    ) -> VerbDictionary:
+        out = cls(events=dict(cameo_events), version=version)
+        for p in patterns:
             for verb in p.verbs:
                 lemma, _, own = verb.partition("_")
                 out.patterns.setdefault(lemma, []).append(p if not own else replace(p, particle=p.particle or own))
