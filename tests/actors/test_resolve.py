@@ -71,3 +71,14 @@ def test_capital_stands_for_its_government(coder):
     doc, actors = _actors(coder, "Tehran accused Washington of meddling.")
     assert _entities(actors, doc, "Tehran") == [("IRN", "GOV")]
     assert _entities(actors, doc, "Washington") == [("USA", "GOV")]
+
+
+def test_named_members_of_a_plural_description_are_the_actors(coder):
+    events = code_text(coder, "Several governments, including Norway and Chile, criticised Iran.")
+    acting = {x.code for e in events if e.event == "ACCUSE" for _, x in e.actor}
+    assert acting == {"NOR", "CHL"}
+
+
+def test_an_agency_of_a_country_is_its_government(coder):
+    events = code_text(coder, "The Italian maritime rescue agency rescued 40 migrants.")
+    assert any(x.code == "ITA" and x.sector == "GOV" for e in events for _, x in e.actor)

@@ -754,6 +754,11 @@ class ArticleActors:
 
     def _description(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
         ents = self._describe(tok)
+        if not ents and tok.pos_ == "NOUN":
+            # "Assad's main backers, Iran and Russia": named actors in apposition are who is meant
+            ents = tuple(
+                e for a in tok.children if a.dep_ == "appos" for m in self.resolve(a) for e in m.entities if e.code
+            )
         if not ents and tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
             org = self._unknown_org(tok)
             return [org] if org is not None else []
@@ -835,10 +840,13 @@ class ArticleActors:
             ]
             codes = owner[:1] or codes
         ent_kind = "person" if kind == "title" or tok.lemma_.lower() in KIN else "generic"
-        if not codes and sector in GROUP_SECTORS:
+        if not codes and (sector in GROUP_SECTORS or tok.tag_ in ("NNS", "NNPS")):
+            # "militias, including Kataib Hezbollah", "some governments, including the US and Russia"
             members = self._named_members(tok)
             if members:
-                return members
+                return tuple(
+                    Entity(code=e.code, sector=e.sector or sector, name=e.name, kind=e.kind) for e in members
+                )
         own = self._agent_code_of_phrase(tok)
         if own:  # "a Valdorian relief body" coded NGO by a dictionary's prefix agent
             return (Entity(code=own, sector=sector, name=None, kind=ent_kind),)  # type: ignore[arg-type]
