@@ -71,3 +71,33 @@ def test_capital_stands_for_its_government(coder):
     doc, actors = _actors(coder, "Tehran accused Washington of meddling.")
     assert _entities(actors, doc, "Tehran") == [("IRN", "GOV")]
     assert _entities(actors, doc, "Washington") == [("USA", "GOV")]
+
+
+def test_named_members_of_a_plural_description_are_the_actors(coder):
+    events = code_text(coder, "Several governments, including Norway and Chile, criticised Iran.")
+    acting = {x.code for e in events if e.event == "ACCUSE" for _, x in e.actor}
+    assert acting == {"NOR", "CHL"}
+
+
+def test_an_agency_of_a_country_is_its_government(coder):
+    events = code_text(coder, "The Italian maritime rescue agency rescued 40 migrants.")
+    assert any(x.code == "ITA" and x.sector == "GOV" for e in events for _, x in e.actor)
+
+
+def test_office_with_a_name_in_apposition_is_one_person(coder):
+    doc, actors = _actors(coder, "The US Secretary of State, Rex Tillerson, said on Monday he was concerned.")
+    assert {(e.code, e.name, e.kind) for m in actors.mentions() for e in m.entities} == {
+        ("USA", "Rex Tillerson", "person")
+    }
+
+
+def test_a_word_inside_a_name_is_the_same_mention(coder):
+    doc, actors = _actors(coder, "The US Secretary of State met the Turkish foreign minister.")
+    state = next(t for t in doc if t.text == "State")
+    secretary = next(t for t in doc if t.text == "Secretary")
+    assert [m.index for m in actors.resolve(state)] == [m.index for m in actors.resolve(secretary)]
+
+
+def test_nationality_of_a_modifier_codes_the_equipment(coder):
+    doc, actors = _actors(coder, "A Russian Su-25 fighter jet was shot down by rebels.")
+    assert _entities(actors, doc, "jet") == [("RUS", "MIL")]

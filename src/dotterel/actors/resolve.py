@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from spacy.tokens import Token
+
 from dotterel.actors.kb import BUILTIN_RANK, KnowledgeBase, NamedActor
 from dotterel.records import Entity, Mention
 
@@ -420,7 +422,15 @@ class ArticleActors:
             return self._pronoun(tok)
         name = self.names.get(tok.i)
         if name is not None:
-            return [self._from_name(tok, name)]
+            top = tok
+            while (
+                top.head.i != top.i and name.start <= top.head.i < name.end and self.names.get(top.head.i) is name
+            ):
+                top = top.head
+            if top.i != tok.i:  # "State" in "US Secretary of State": one name, one mention
+                return list(self.resolve(top))
+            person = self._apposed_person(tok, name)
+            return [person if person is not None else self._from_name(tok, name)]
         if tok.pos_ == "ADJ" or (tok.ent_type_ == "NORP" and tok.dep_ in ("amod", "compound")):
             code = self.kb.adjective_code(tok.text)  # "Israeli" in "Israeli air strikes"
             if code is None:
@@ -476,6 +486,32 @@ class ArticleActors:
                     "name",
                     "title-apposition",
                     antecedent=inner[0].index,
+                )
+        return None
+
+    def _apposed_person(self, tok: Token, name: NameMatch) -> Mention | None:
+        """ "The US Secretary of State, Rex Tillerson": an office of the knowledge base with a
+        person's name in apposition is that person (one participant, not two)."""
+        if name.kind != "actor" or not name.actors or any(a.kind == "person" for a in name.actors):
+            return None
+        office = self._pick_actor(name.actors).entities_on(self.when)
+        if not office:
+            return None
+        for appos in (c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"):
+            people = [m for m in self.resolve(appos) if any(e.kind == "person" for e in m.entities)]
+            if people and {e.code for e in people[0].entities} <= {e.code for e in office} | {None}:
+                ents = tuple(
+                    Entity(
+                        code=e.code or office[0].code,
+                        sector=e.sector or office[0].sector,
+                        name=e.name,
+                        kind="person",
+                    )
+                    for e in people[0].entities
+                )
+                first, last = self._name_bounds(tok, name)
+                return self._new_mention(
+                    first, last, tok.i, ents, "name", "title-apposition", antecedent=people[0].index
                 )
         return None
 
@@ -754,6 +790,11 @@ class ArticleActors:
 
     def _description(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
         ents = self._describe(tok)
+        if not ents and tok.pos_ == "NOUN":
+            # "Assad's main backers, Iran and Russia": named actors in apposition are who is meant
+            ents = tuple(
+                e for a in tok.children if a.dep_ == "appos" for m in self.resolve(a) for e in m.entities if e.code
+            )
         if not ents and tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
             org = self._unknown_org(tok)
             return [org] if org is not None else []
@@ -835,10 +876,13 @@ class ArticleActors:
             ]
             codes = owner[:1] or codes
         ent_kind = "person" if kind == "title" or tok.lemma_.lower() in KIN else "generic"
-        if not codes and sector in GROUP_SECTORS:
+        if not codes and (sector in GROUP_SECTORS or tok.tag_ in ("NNS", "NNPS")):
+            # "militias, including Kataib Hezbollah", "some governments, including the US and Russia"
             members = self._named_members(tok)
             if members:
-                return members
+                return tuple(
+                    Entity(code=e.code, sector=e.sector or sector, name=e.name, kind=e.kind) for e in members
+                )
         own = self._agent_code_of_phrase(tok)
         if own:  # "a Valdorian relief body" coded NGO by a dictionary's prefix agent
             return (Entity(code=own, sector=sector, name=None, kind=ent_kind),)  # type: ignore[arg-type]
@@ -907,6 +951,12 @@ class ArticleActors:
                             add(e.code)
                     else:
                         add(self._country_of_token(t))
+        if not codes:
+            # "a Russian Su-25 fighter jet": the nationality word may modify a modifier of the head
+            for child in (c for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i):
+                for g in (g for g in child.children if g.dep_ in ("amod", "compound") and g.i < child.i):
+                    if not self._is_sponsor(g):
+                        add(self._country_of_token(g))
         if not codes:
             # "Lawmakers and officials in Fornost and Gondor": the phrase may hang on a conjunct
             for head in [tok, *tok.conjuncts]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from spacy.tokens import Token
+
 from dotterel.actors.resolve import LOCATIVE, ArticleActors
 from dotterel.events.cues import Cues
 from dotterel.events.lexicon import Entry, Lexicon
@@ -21,6 +23,7 @@ SPEECH_LINKS = ("ccomp", "parataxis", "xcomp")
 # Events whose agent may go unnamed ("was arrested", "were killed", "is accused of").
 IMPLICIT_OK = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "ACCUSE"}
 PLACE_TARGETED = {"ASSAULT", "COERCE"}
+RELATION_NOUNS = {"tie", "ties", "relation", "relationship", "contact", "link"}
 IMPLICIT_SECTOR = {("COERCE", "arrest"): "COP", ("COERCE", "deport"): "COP", ("SANCTION", "convict"): "JUD"}
 TRAVEL = {"travel", "go", "fly", "arrive", "head", "journey", "visit"}
 CLAUSES = ("ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis")
@@ -136,7 +139,7 @@ class FrameExtractor:
         self.dyads.extend(f for f in found if f.actors and f.recipients and f.priority >= 2)
         if require_actors if speech is None else speech:
             found.extend(self._speech_frames(sent, sent_index, found))
-        return found
+        return [one for f in found for one in _per_actor(f)]
 
     # ---- lexicon matching ----------------------------------------------------------------
 
@@ -246,10 +249,14 @@ class FrameExtractor:
             actors, recipients = recipients[:1], recipients[1:]
         if not actors and len(recipients) > 1 and self._symmetric(entry):
             actors, recipients = recipients[:1], recipients[1:]
-        if actors and not recipients and self._symmetric(entry):
-            codes = {e.code for m in actors for e in m.entities}
-            if len(codes) > 1:
-                actors, recipients = actors[:1], actors[1:]
+        if actors and not recipients and self._reciprocal(entry) and len(_parties(actors)) > 1:
+            # "Kiir and Machar agreed", "France and Germany met": a list subject of a reciprocal act
+            # is both sides, even of one country; "X, Y and Z welcomed ..." is not (one-sided acts)
+            first = _parties(actors)[0]
+            actors, recipients = (
+                tuple(m for m in actors if _party(m) == first),
+                tuple(m for m in actors if _party(m) != first),
+            )
         if require_actors and not actors:
             return None
         if require_actors and not recipients and entry.event not in ONE_SIDED:
@@ -296,6 +303,14 @@ class FrameExtractor:
 
     def _symmetric(self, entry: Entry) -> bool:
         return entry.event in ("CONSULT", "AGREE", "COOPERATE", "SUPPORT")
+
+    def _reciprocal(self, entry: Entry) -> bool:
+        """Acts a list subject does with each other: meeting, agreeing, cooperating, and the
+        SUPPORT acts of a light-verb phrase ("signed an accord", "restored ties"); not welcoming,
+        praising or endorsing, which a list of actors does each on its own."""
+        return entry.event in ("CONSULT", "AGREE", "COOPERATE") or (
+            entry.event == "SUPPORT" and bool(entry.objects)
+        )
 
     def _mentions(self, toks, recipient: bool = False) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
         out: list[Mention] = []
@@ -347,8 +362,9 @@ class FrameExtractor:
             e.event == "CONSULT" for e in self.lexicon.candidates("NOUN", tok.lemma_)
         )
 
-    def _descend(self, tok) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
-        """ "called for bolstering the PMF": the participant sits one level down."""
+    def _descend(self, tok, depth: int = 0) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
+        """ "called for bolstering the PMF": the participant sits one level down; through event
+        nouns further ("welcomed the resumption of ties with Osgiliath": Osgiliath)."""
         inner = []
         if tok.pos_ in ("VERB", "AUX"):
             inner = [c for c in tok.children if c.dep_ in ("dobj", "pobj")]
@@ -359,14 +375,30 @@ class FrameExtractor:
             inner += [c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"] + [
                 g
                 for c in tok.children
-                if c.dep_ == "prep" and c.lower_ in ("of", "for", "against", "by")
+                if c.dep_ == "prep"
+                and (
+                    c.lower_ in ("of", "for", "against", "by")
+                    or (
+                        depth > 0
+                        and c.lower_ in ("with", "between")
+                        and (self._is_event_noun(tok) or self._is_relation_noun(tok))
+                    )
+                )
                 for g in c.children
                 if g.dep_ in ("pobj", "pcomp")
             ]
         out: list[Mention] = []
         for t in inner:
-            out.extend(self.actors.resolve(t) or (self._descend(t) if t.pos_ in ("VERB", "AUX") else ()))
+            deeper = depth < 2 and (
+                t.pos_ in ("VERB", "AUX") or self._is_event_noun(t) or self._is_relation_noun(t)
+            )
+            out.extend(self.actors.resolve(t) or (self._descend(t, depth + 1) if deeper else ()))
         return tuple(out)
+
+    @staticmethod
+    def _is_relation_noun(tok: Token) -> bool:
+        """ "ties", "relations": a relation whose other party follows ("ties with Osgiliath")."""
+        return tok.pos_ == "NOUN" and tok.lemma_.lower() in RELATION_NOUNS
 
     def is_passive(self, tok) -> bool:  # type: ignore[no-untyped-def]
         """ "was arrested", "is being held", and bare participles: "accused of sending money"."""
@@ -396,6 +428,14 @@ class FrameExtractor:
             if not actor:
                 directive = self._directive_subject(tok)
                 actor = [directive] if directive is not None else []
+            if not actor and obj is not None and obj.dep_ == "nsubjpass" and not self.actors.resolve(obj):
+                # "US sanctions were lifted on Turkish citizens", "Israeli missiles were fired at Syrian
+                # positions": the passive subject is the act's own instrument; whose it is acts, and the
+                # target sits in the verb's phrase
+                return self._owner(obj), self._prep_objects(tok, RECIPIENT_PREPS)
+            if not actor:
+                # "civilians were killed in US air strikes", "in the first days of Turkey's offensive"
+                actor = self._event_phrase_agent(tok)
             recip = [c for c in tok.children if c.dep_ == "nsubjpass"]
             if not recip:
                 subj = self.subject_of(tok)
@@ -421,6 +461,7 @@ class FrameExtractor:
             recip = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
             if recip and self._own_theme(recip, actor):
                 # "Russia withdrew its troops from Kherson": the object is the actor's own; look for "from"
+                own = recip
                 recip = [
                     g
                     for c in tok.children
@@ -428,12 +469,75 @@ class FrameExtractor:
                     for g in c.children
                     if g.dep_ == "pobj"
                 ]
+                if not recip:
+                    # "welcomed their resumption of ties with Osgiliath": a relation of the actor's
+                    # own names its other party further down
+                    mine = {e.code for m in self._mentions(actor) for e in m.entities} - {None}
+                    recip = [
+                        o
+                        for o in own
+                        if (self._is_event_noun(o) or o.pos_ == "NOUN")
+                        and any(e.code and e.code not in mine for m in self._descend(o) for e in m.entities)
+                    ]
             if not recip:
                 for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS):
                     recip = [c for c in prep.children if c.dep_ == "pobj"]
                     if recip:
                         break
         return actor, recip
+
+    def _owner(self, noun: Token) -> list[Token]:
+        """Who an act's noun belongs to: its "by" phrase ("a siege by rebels"), its possessor
+        ("Turkey's offensive"), or a country modifier ("US sanctions", "Israeli missiles")."""
+        by = self._prep(noun, "by")
+        if by is not None:
+            found = [c for c in by.children if c.dep_ == "pobj"]
+            if found:
+                return found
+        return [
+            c
+            for c in noun.children
+            if (c.dep_ == "poss" and c.pos_ != "PRON")
+            or (
+                c.dep_ in ("amod", "compound", "nmod")
+                and any(e.code for m in self.actors.resolve(c) for e in m.entities)
+            )
+        ][:1]
+
+    def _prep_objects(self, tok: Token, words: tuple[str, ...]) -> list[Token]:
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in words):
+            found = [c for c in prep.children if c.dep_ == "pobj"]
+            if found:
+                return found
+        return []
+
+    def _event_phrase_agent(self, tok: Token) -> list[Token]:
+        """The owner of an event noun in an "in"/"during" phrase of a passive verb without an agent:
+        "were killed in US air strikes" (US), "in the first three days of Turkey's offensive" (Turkey)."""
+        pobjs = [
+            g
+            for v in (tok, *tok.conjuncts)  # "were killed and displaced in ..."
+            for c in v.children
+            if c.dep_ == "prep" and c.lower_ in ("in", "during")
+            for g in c.children
+            if g.dep_ == "pobj" and g.lower_ not in RELATIVE  # "an incident in which ..."
+        ]
+        for pobj in pobjs:
+            cur = pobj
+            for _ in range(2):
+                if self._is_event_noun(cur):
+                    return self._owner(cur)
+                inner = [
+                    g
+                    for c in cur.children
+                    if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ]
+                if not inner:
+                    break
+                cur = inner[0]
+        return []
 
     def _object_entry_recipient(self, tok, obj, actor) -> list:  # type: ignore[no-untyped-def]
         """Recipient of a light-verb phrase ("lodged a complaint with X", "threatened X with a strike")."""
@@ -814,3 +918,28 @@ class FrameExtractor:
 def _span_of(toks) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
     """Token indices covered by argument heads and their subtrees."""
     return tuple(sorted({t.i for head in toks for t in head.subtree}))
+
+
+def _party(m: Mention) -> tuple[str | None, str | None]:
+    """Who a mention stands for, for telling list members apart: its (code, name)."""
+    e = m.entities[0]
+    return (e.code, e.name or m.text)
+
+
+def _parties(mentions: tuple[Mention, ...]) -> list[tuple[str | None, str | None]]:
+    return list(dict.fromkeys(_party(m) for m in mentions if m.entities))
+
+
+def _per_actor(f: Frame) -> list[Frame]:
+    """One frame per acting country: "The US, Britain and France criticised X" is three events, as
+    each state acts on its own (mentions without a code stay with the first group)."""
+    groups: dict[str | None, list[Mention]] = {}
+    for m in f.actors:
+        for e in m.entities:
+            groups.setdefault(e.code, []).append(replace(m, entities=(e,)) if len(m.entities) > 1 else m)
+    coded = [k for k in groups if k is not None]
+    if len(coded) <= 1:
+        return [f]
+    if None in groups:
+        groups[coded[0]].extend(groups.pop(None))
+    return [replace(f, actors=tuple(group)) for group in groups.values()]
