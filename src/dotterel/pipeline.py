@@ -20,7 +20,7 @@ from dotterel.dates import DateResolver
 from dotterel.errors import InputError, ModelError
 from dotterel.events.candidates import Party, SentenceView, sentence_views
 from dotterel.events.cues import Cues
-from dotterel.events.detector import EventDetector, Found
+from dotterel.events.detector import EventDetector, Found, dyads_of
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
 from dotterel.events.modality import modality_of
@@ -239,8 +239,12 @@ class Coder:
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
                 events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
             if detected is not None:
-                covered = {e.event for e in events if e.text_info.sentence == index}
-                for extra in self.detector.added(views[index], detected[index], covered):  # type: ignore[union-attr]
+                mine = [e for e in events if e.text_info.sentence == index]
+                covered = {e.event for e in mine}
+                dyads = set().union(
+                    *(dyads_of([a.code for _, a in e.actor], [r.code for _, r in e.recipient]) for e in mine)
+                )
+                for extra in self.detector.added(views[index], detected[index], covered, dyads):  # type: ignore[union-attr]
                     frame = _detected_frame(extra)
                     tok = doc[frame.trigger]
                     place = discourse.place_for(ctx.own_place(tok))

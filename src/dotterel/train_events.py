@@ -34,7 +34,7 @@ import numpy as np
 from dotterel.errors import InputError
 from dotterel.evaluation import score_article, sentence_bounds
 from dotterel.events.candidates import Candidate, SentenceView
-from dotterel.events.detector import best_pair, sentence_types
+from dotterel.events.detector import best_pair, dyad_of, dyads_of, sentence_types
 from dotterel.events.linear import LinearModel, fit
 from dotterel.records import Article
 
@@ -251,20 +251,33 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
     curve = []
     for vth in VETO:
         kept = [[p for p in lexicon_preds[i] if _prob(oof_probs[i], p) >= vth] for i in range(len(items))]
-        for dth in (0.4, 0.5, 0.6, 0.7, 0.8):
-            for mth in (-3.0, -2.0, -1.0, 0.0, 1.0):
-                preds = []
-                for i, a in enumerate(items):
-                    base = kept[i]
-                    covered = {(p["text_info"]["sentence"], p["event"][0]) for p in lexicon_preds[i]}
-                    extra = [
-                        c for c, p, m in oof[i] if p >= dth and m >= mth and (c.sentence, c.event) not in covered
-                    ]
-                    preds.append(base + predictions(a, extra))
-                curve.append({"veto": vth, "detector": dth, "margin": mth, **_score(items, preds)})
-    # the best F1; among points within half a point of it, the most precise (analysts check events by hand)
-    top = max(row["f1"] for row in curve)
-    best = max((row for row in curve if row["f1"] >= top - 0.005), key=lambda row: row["precision"])
+        for new_dyads in (False, True):
+            for dth in (0.4, 0.5, 0.6, 0.7, 0.8):
+                for mth in (-3.0, -2.0, -1.0, 0.0, 1.0):
+                    preds = []
+                    for i, a in enumerate(items):
+                        covered = {(p["text_info"]["sentence"], p["event"][0]) for p in lexicon_preds[i]}
+                        dyads = {(p["text_info"]["sentence"], *d) for p in kept[i] for d in _dyads(p)}
+                        extra = [
+                            c
+                            for c, p, m in oof[i]
+                            if p >= dth
+                            and m >= mth
+                            and (c.sentence, c.event) not in covered
+                            and not (new_dyads and (c.sentence, *dyad_of(c)) in dyads)
+                        ]
+                        preds.append(kept[i] + predictions(a, extra))
+                    curve.append(
+                        {
+                            "veto": vth,
+                            "new_dyads": new_dyads,
+                            "detector": dth,
+                            "margin": mth,
+                            **_score(items, preds),
+                        }
+                    )
+    # the operating point with the best out-of-fold F1
+    best = max(curve, key=lambda row: row["f1"])
     lexicon_only = _score(items, lexicon_preds)
     detector = _fit_detector(items, types)
     pairs = _fit_pairs(items)
@@ -274,7 +287,7 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
         "events": sum(len(e.gold) for e in examples),
         "sentences": sum(len(a.views) for a in items),
         "detector_auc_oof": _auc([p for p, _ in det_eval], [y for _, y in det_eval]),
-        "operating": {"veto": best["veto"], "detector": best["detector"], "margin": best["margin"]},
+        "operating": {k: best[k] for k in ("veto", "new_dyads", "detector", "margin")},
         "cv_lexicon_only": lexicon_only,
         "cv_with_detector": {k: best[k] for k in ("recall", "precision", "f1")},
         "cv_curve": curve,
@@ -286,7 +299,7 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
         weights=pairs.weights,
         bias=pairs.bias,
         bits=pairs.bits,
-        meta={"veto": best["veto"], "detector": best["detector"], "margin": best["margin"]},
+        meta={k: best[k] for k in ("veto", "new_dyads", "detector", "margin")},
     )
     return detector, pairs, report
 
@@ -295,6 +308,12 @@ def _prob(probs: Sequence[dict[str, float]], pred: dict[str, Any]) -> float:
     """The out-of-fold detector probability of a lexicon event's type in its sentence."""
     n = pred["text_info"]["sentence"]
     return probs[n].get(pred["event"][0], 0.0) if 0 <= n < len(probs) else 1.0
+
+
+def _dyads(pred: dict[str, Any]) -> set[tuple[str | None, str | None]]:
+    return dyads_of(
+        [x.get("code") for x in pred.get("actor") or []], [x.get("code") for x in pred.get("recipient") or []]
+    )
 
 
 def _auc(scores: Sequence[float], labels: Sequence[float]) -> float:

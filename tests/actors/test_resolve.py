@@ -101,3 +101,9 @@ def test_a_word_inside_a_name_is_the_same_mention(coder):
 def test_nationality_of_a_modifier_codes_the_equipment(coder):
     doc, actors = _actors(coder, "A Russian Su-25 fighter jet was shot down by rebels.")
     assert _entities(actors, doc, "jet") == [("RUS", "MIL")]
+
+
+def test_plural_pronoun_refers_to_a_listed_subject_of_its_own_sentence(coder):
+    text = "Hamas and Hezbollah fighters attacked. Later, Chile and Peru met to discuss their shared border."
+    doc, actors = _actors(coder, text)
+    assert sorted(_entities(actors, doc, "their")) == [("CHL", None), ("PER", None)]

@@ -15,7 +15,7 @@ then resolves any noun-phrase head to the entities it stands for:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
@@ -1019,6 +1019,18 @@ class ArticleActors:
             )
         ]
 
+    def _coordinated_subject(self, before: list[Referent], sent: int, at: int) -> Referent | None:
+        """A subject list of the pronoun's own sentence ("Iran and Iraq ... their"), as one referent."""
+        here = {r.token: r for r in before if r.mention.sentence == sent}
+        for r in reversed(list(here.values())):
+            if not r.subject:
+                continue
+            members = [r] + [here[c.i] for c in self.doc[r.token].conjuncts if c.i in here and c.i < at]
+            if len(members) > 1:
+                entities = tuple(e for m in members for e in m.entities)
+                return replace(r, entities=entities, plural=True)
+        return None
+
     def _collective(self, r: Referent) -> bool:
         return self.doc[r.token].tag_ not in ("NNS", "NNPS") and any(
             e.kind in ("group", "org") for e in r.entities
@@ -1094,6 +1106,9 @@ class ArticleActors:
             gender = "m" if tok.lower_ in MALE else "f"
             cands = [r for r in before if r.person and r.gender in (None, gender)]
         elif want == "plural":
+            joint = self._coordinated_subject(before, sent, tok.i)
+            if joint is not None:
+                return joint  # "Iran and Iraq agreed to protect their border"
             cands = [r for r in before if r.plural or len(r.entities) > 1]
             # object pronouns prefer the object of the governing clause ("addressed leaders ..., urging them")
             if tok.dep_ in ("dobj", "pobj", "dative"):

@@ -34,6 +34,7 @@ class Operating:
     detector: float
     margin: float
     veto: float = 0.0  # a lexicon event whose type the detector rates below this is dropped
+    new_dyads: bool = False  # add only events whose dyad no lexicon event of the sentence has
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,7 +64,10 @@ class EventDetector:
         meta = pairs.meta or {}
         try:
             operating = Operating(
-                detector=float(meta["detector"]), margin=float(meta["margin"]), veto=float(meta.get("veto", 0.0))
+                detector=float(meta["detector"]),
+                margin=float(meta["margin"]),
+                veto=float(meta.get("veto", 0.0)),
+                new_dyads=bool(meta.get("new_dyads", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"data/model/{PAIRS_FILE} has no operating point: {exc}") from exc
@@ -80,8 +84,16 @@ class EventDetector:
     def best_pair(self, view: SentenceView, event: str) -> tuple[Candidate, float] | None:
         return best_pair(self.pairs, view, event)
 
-    def added(self, view: SentenceView, probs: dict[str, float], covered: set[str]) -> list[Found]:
-        """Events of the sentence that the lexicon frames (types in `covered`) did not report."""
+    def added(
+        self,
+        view: SentenceView,
+        probs: dict[str, float],
+        covered: set[str],
+        dyads: set[tuple[str | None, str | None]] | None = None,
+    ) -> list[Found]:
+        """Events of the sentence that the lexicon frames (types in `covered`, actor and recipient
+        codes in `dyads`) did not report. With `new_dyads`, a type the detector adds for a dyad a
+        lexicon event already has is taken for the same act read differently, and left out."""
         op = self.operating
         out = []
         for event, p in sorted(probs.items()):
@@ -92,6 +104,8 @@ class EventDetector:
                 continue
             cand, margin = best
             if margin < op.margin or cand.actor is None or cand.actor.entity.code is None:
+                continue
+            if op.new_dyads and dyads and dyad_of(cand) in dyads:
                 continue
             confidence = p / (1.0 + float(np.exp(-margin)))
             out.append(
@@ -104,6 +118,15 @@ class EventDetector:
                 )
             )
         return out
+
+
+def dyads_of(actors: Sequence[str | None], recipients: Sequence[str | None]) -> set[tuple[str | None, str | None]]:
+    """Every (actor, recipient) code pair of an event; (actor, None) when it has no recipient."""
+    return {(a, r) for a in actors for r in (recipients or [None])}
+
+
+def dyad_of(c: Candidate) -> tuple[str | None, str | None]:
+    return (c.actor.entity.code if c.actor else None, c.recipient.entity.code if c.recipient else None)
 
 
 def sentence_types(
