@@ -35,6 +35,7 @@ class ArticleScore:
     typed: int = 0  # required events whose sentence holds a prediction of an accepted type
     predicted: int = 0
     details: list[str] = field(default_factory=list)
+    correct: tuple[bool, ...] = ()  # per prediction: it matched a gold event (required or optional)
 
     def figures(self) -> dict[str, float]:
         recall = self.matched / self.required if self.required else 0.0
@@ -234,6 +235,7 @@ def score_article(gold: list[dict[str, Any]], pred: list[dict[str, Any]], text: 
         typed=len(typed_gold & required),
         predicted=len(pred),
         details=details,
+        correct=tuple(p_i in match for p_i in range(len(pred))),
     )
 
 

@@ -254,6 +254,23 @@ class Coder:
                             article, sent, index, frame, extractor, tok, date, place, len(events), extra.confidence
                         )
                     )
+        if detected is not None and self.detector is not None:
+            # one calibrated probability of being right, whatever found the event
+            detector = self.detector
+            events = [
+                replace(
+                    e,
+                    confidence=round(
+                        detector.calibrated(
+                            e.confidence,
+                            detected[e.text_info.sentence].get(e.event, 0.5),
+                            e.rule.startswith("detector("),
+                        ),
+                        3,
+                    ),
+                )
+                for e in events
+            ]
         return events
 
     def _review(self, doc, sents, found: list[list[Frame]]) -> list[list[Frame]]:  # type: ignore[no-untyped-def]

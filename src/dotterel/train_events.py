@@ -34,7 +34,7 @@ import numpy as np
 from dotterel.errors import InputError
 from dotterel.evaluation import score_article, sentence_bounds
 from dotterel.events.candidates import Candidate, SentenceView
-from dotterel.events.detector import best_pair, dyad_of, dyads_of, sentence_types
+from dotterel.events.detector import best_pair, calibration_features, dyad_of, dyads_of, sentence_types
 from dotterel.events.linear import LinearModel, fit
 from dotterel.records import Article
 
@@ -278,6 +278,7 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
                     )
     # the operating point with the best out-of-fold F1
     best = max(curve, key=lambda row: row["f1"])
+    calibration, reliability = _calibrate(items, lexicon_preds, oof, oof_probs, best)
     lexicon_only = _score(items, lexicon_preds)
     detector = _fit_detector(items, types)
     pairs = _fit_pairs(items)
@@ -291,6 +292,8 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
         "cv_lexicon_only": lexicon_only,
         "cv_with_detector": {k: best[k] for k in ("recall", "precision", "f1")},
         "cv_curve": curve,
+        "calibration": calibration,
+        "reliability_oof": reliability,
         "folds": FOLDS,
         "seed": SEED,
         "seconds": round(time.time() - t0, 1),
@@ -299,9 +302,60 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
         weights=pairs.weights,
         bias=pairs.bias,
         bits=pairs.bits,
-        meta={k: best[k] for k in ("veto", "new_dyads", "detector", "margin")},
+        meta={**{k: best[k] for k in ("veto", "new_dyads", "detector", "margin")}, "calibration": calibration},
     )
     return detector, pairs, report
+
+
+def _calibrate(items, lexicon_preds, oof, oof_probs, op) -> tuple[list[float], list[dict[str, float]]]:  # type: ignore[no-untyped-def]
+    """Fit event confidence as a probability of being right on the out-of-fold events of the
+    operating point: a logistic regression over `calibration_features`. The reliability table
+    (predicted against observed, in five bins) is computed on the same out-of-fold events."""
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for i, a in enumerate(items):
+        kept = [p for p in lexicon_preds[i] if _prob(oof_probs[i], p) >= op["veto"]]
+        covered = {(p["text_info"]["sentence"], p["event"][0]) for p in lexicon_preds[i]}
+        dyads = {(p["text_info"]["sentence"], *d) for p in kept for d in _dyads(p)}
+        extra = [
+            (c, p, m)
+            for c, p, m in oof[i]
+            if p >= op["detector"]
+            and m >= op["margin"]
+            and (c.sentence, c.event) not in covered
+            and not (op["new_dyads"] and (c.sentence, *dyad_of(c)) in dyads)
+        ]
+        preds = kept + predictions(a, [c for c, _, _ in extra])
+        feats = [calibration_features(float(p["confidence"]), _prob(oof_probs[i], p), False) for p in kept]
+        feats += [calibration_features(p / (1.0 + float(np.exp(-m))), p, True) for _, p, m in extra]
+        s = score_article(list(a.example.gold), preds, a.example.article.text)
+        xs += feats
+        ys += [1.0 if ok else 0.0 for ok in s.correct]
+    x = np.asarray(xs)
+    y = np.asarray(ys)
+    w = np.zeros(x.shape[1])
+    for _ in range(500):  # Newton steps on the logistic loss with a small ridge
+        p = 1.0 / (1.0 + np.exp(-x @ w))
+        grad = x.T @ (p - y) + 1e-3 * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + 1e-3 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    p = 1.0 / (1.0 + np.exp(-x @ w))
+    table = []
+    for lo in (0.0, 0.2, 0.4, 0.6, 0.8):
+        sel = (p >= lo) & (p < lo + 0.2 if lo < 0.8 else p <= 1.0)
+        if sel.any():
+            table.append(
+                {
+                    "from": lo,
+                    "events": int(sel.sum()),
+                    "predicted": float(p[sel].mean()),
+                    "observed": float(y[sel].mean()),
+                }
+            )
+    return [float(v) for v in w], table
 
 
 def _prob(probs: Sequence[dict[str, float]], pred: dict[str, Any]) -> float:

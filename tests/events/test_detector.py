@@ -41,3 +41,17 @@ def test_pair_model_puts_the_subject_first(coder):
     views = _views(coder, "Turkish troops shelled the positions of Syrian rebels near Afrin on Monday.")
     best = coder.detector.best_pair(views[0], "ASSAULT")
     assert best is not None and best[0].actor is not None and best[0].actor.entity.code == "TUR"
+
+
+def test_confidence_is_a_probability_that_grows_with_the_evidence(coder):
+    det = coder.detector
+    assert det.operating.calibration, "the shipped model has no calibration"
+    weak = det.calibrated(0.55, 0.2, False)  # reported speech, type unlikely in the sentence
+    strong = det.calibrated(0.8, 0.95, False)  # a verb frame the detector agrees with
+    assert 0.0 < weak < strong < 1.0
+
+
+def test_events_carry_calibrated_confidence(coder):
+    text = "Russia condemned the US air strikes on Syria. The weather in Moscow was mild on Tuesday."
+    events = coder.code(Article(id="a", text=text, published=dt.date(2024, 3, 5)))
+    assert events and all(0.0 < e.confidence < 1.0 for e in events)

@@ -124,6 +124,11 @@ class SentenceView:
                 out.append(f"cue={word}")
         return out
 
+    def _dictionary_trigger(self, event: str) -> int:
+        """Where a type no frame reported happens: the dictionary's verb of that type, else the root."""
+        best = max((h for h in self.hits if h.event == event), key=lambda h: h.specificity, default=None)
+        return best.trigger if best is not None else self.root.i
+
     def cameo_for(self, event: str) -> str | None:
         """The CAMEO code of the dictionary's most specific verb of this type in the sentence."""
         best = max((h for h in self.hits if h.event == event), key=lambda h: h.specificity, default=None)
@@ -139,7 +144,7 @@ class SentenceView:
         for event in sorted(set(events)):
             frames = sorted(by_type.get(event, []), key=lambda f: -f.priority)
             frame = frames[0] if frames else None
-            trigger = frame.trigger if frame is not None else self.root.i
+            trigger = frame.trigger if frame is not None else self._dictionary_trigger(event)
             base = self._type_features(event, frames)
             for a in parties:
                 for r in [None, *parties]:

@@ -35,6 +35,7 @@ class Operating:
     margin: float
     veto: float = 0.0  # a lexicon event whose type the detector rates below this is dropped
     new_dyads: bool = False  # add only events whose dyad no lexicon event of the sentence has
+    calibration: tuple[float, ...] = ()  # weights of `calibration_features`, fitted out of fold
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,6 +69,7 @@ class EventDetector:
                 margin=float(meta["margin"]),
                 veto=float(meta.get("veto", 0.0)),
                 new_dyads=bool(meta.get("new_dyads", False)),
+                calibration=tuple(float(w) for w in meta.get("calibration") or ()),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"data/model/{PAIRS_FILE} has no operating point: {exc}") from exc
@@ -76,6 +78,15 @@ class EventDetector:
     def sentence_types(self, views: Sequence[SentenceView]) -> list[dict[str, float]]:
         """Probability of each type in each sentence, all sentences in one batch."""
         return sentence_types(self.detector, views, self.types)
+
+    def calibrated(self, evidence: float, type_probability: float, detected: bool) -> float:
+        """The probability that an event is right (matches an analyst's event), from its evidence
+        score, the detector's probability of its type in its sentence and where it came from."""
+        w = self.operating.calibration
+        if not w:
+            return evidence
+        z = float(np.dot(w, calibration_features(evidence, type_probability, detected)))
+        return 1.0 / (1.0 + float(np.exp(-z)))
 
     def keeps(self, probs: dict[str, float], event: str) -> bool:
         """Whether a lexicon event of this type stands, given the detector's view of its sentence."""
@@ -118,6 +129,16 @@ class EventDetector:
                 )
             )
         return out
+
+
+def calibration_features(evidence: float, type_probability: float, detected: bool) -> list[float]:
+    """Inputs of the confidence calibration: bias, logits of the two scores, the source."""
+
+    def logit(p: float) -> float:
+        p = min(max(p, 1e-4), 1 - 1e-4)
+        return float(np.log(p / (1 - p)))
+
+    return [1.0, logit(evidence), logit(type_probability), 1.0 if detected else 0.0]
 
 
 def dyads_of(actors: Sequence[str | None], recipients: Sequence[str | None]) -> set[tuple[str | None, str | None]]:
