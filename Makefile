@@ -34,6 +34,7 @@ test: $(STAMP) $(CHROMIUM)
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests bench scripts
 	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/mypy src/dotterel
 
 # the web view of the demo store (built by `make demo` when missing) on http://127.0.0.1:8000/
 serve: $(STAMP)

@@ -38,7 +38,12 @@ from dotterel.errors import InputError
 from dotterel.records import Article, Event, Mention, TextInfo
 
 if TYPE_CHECKING:
+    from types import FrameType
+    from typing import Any
+
     from dotterel.pipeline import Coder, Outcome
+
+    _Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None  # what signal.signal takes
 
 WINDOW_CHARS = 20_000
 CONTEXT_SENTENCES = 3
@@ -212,7 +217,7 @@ class _Budget:
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
         self.deadline = None if seconds is None else time.monotonic() + seconds
-        self._previous: object = None
+        self._previous: _Handler = None
         self._armed = False
 
     def __enter__(self) -> _Budget:
@@ -229,7 +234,7 @@ class _Budget:
     def __exit__(self, *exc: object) -> None:
         if self._armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous)  # type: ignore[arg-type]
+            signal.signal(signal.SIGALRM, self._previous)
             self._armed = False
 
     def check(self) -> None:

@@ -9,13 +9,19 @@ import functools
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dotterel import __version__
 from dotterel.errors import DotterelError, InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dotterel.pipeline import Outcome
+    from dotterel.records import Article, Event
 
 FORMATS = ("plover", "table", "csv", "gdelt")
 
@@ -162,7 +168,7 @@ def _cmd_code(args: argparse.Namespace) -> int:
     all_events = []
     gdelt = _GdeltRows() if args.format == "gdelt" else None
 
-    def articles():  # type: ignore[no-untyped-def]
+    def articles() -> Iterator[Article]:
         """The input, streamed: bad items are reported as they are read, repeated ids coded once."""
         nonlocal rejected
         seen: set[str] = set()
@@ -230,7 +236,7 @@ class _GdeltRows:
         self.rows = 0
         self.undated = 0
 
-    def write(self, outcome, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    def write(self, outcome: Outcome, out: TextIO) -> None:
         from dotterel.export.gdelt import article_source_url, event_row
         from dotterel.lead import in_lead
 
@@ -252,7 +258,7 @@ class _GdeltRows:
             self.rows += 1
 
 
-def _with_progress(outcomes, total: int | None, enabled: bool):  # type: ignore[no-untyped-def]
+def _with_progress(outcomes: Iterable[Outcome], total: int | None, enabled: bool) -> Iterator[Outcome]:
     if not enabled or (total is not None and total < 2):
         yield from outcomes
         return
@@ -272,13 +278,13 @@ def _with_progress(outcomes, total: int | None, enabled: bool):  # type: ignore[
             yield outcome
 
 
-def _stderr_console():  # type: ignore[no-untyped-def]
+def _stderr_console() -> Console:
     from dotterel.cli_output import console
 
     return console(sys.stderr)
 
 
-def _print_table(events, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+def _print_table(events: Sequence[Event], out: TextIO) -> None:
     from rich.table import Table
 
     from dotterel.cli_output import clip, console, wide
@@ -381,11 +387,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.task == "dyads":
         from dotterel.evaluation import score_dyads
 
-        result = score_dyads(load_gold(Path(args.gold)), load_predictions(Path(args.pred)))
+        dyads = score_dyads(load_gold(Path(args.gold)), load_predictions(Path(args.pred)))
         print(
             "dyads: "
-            + " ".join(f"{k}={v:.3f}" for k, v in result.figures().items())
-            + f" (tp={result.tp} fp={result.fp} fn={result.fn})"
+            + " ".join(f"{k}={v:.3f}" for k, v in dyads.figures().items())
+            + f" (tp={dyads.tp} fp={dyads.fp} fn={dyads.fn})"
         )
         return 0
     if not args.text:

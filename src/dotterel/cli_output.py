@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 PIPE_CLOSED = 141  # the status a shell reports for a command ended by SIGPIPE (128 + 13), as `yes | head` gives
 _FILE_WIDTH = 100_000  # wide enough that no cell is folded or cut in a file
@@ -34,7 +37,7 @@ def clip(text: str, width: int, out: TextIO) -> str:
     return text[:width] + "…"
 
 
-def console(out: TextIO, min_width: int | None = None, **options):  # type: ignore[no-untyped-def]
+def console(out: TextIO, min_width: int | None = None, **options: Any) -> Console:
     """A rich Console for `out`: the window's width (at least min_width) on a terminal, unbounded elsewhere
     (with min_width None: rich's own choice)."""
     from rich.console import Console

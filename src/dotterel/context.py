@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dotterel.dates import DateResolver
 from dotterel.places import Gazetteer
 from dotterel.records import DateRef, Location
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout"}
 PLACE_NOUNS = {
@@ -46,7 +50,7 @@ SCENE_SHIFT = {"meanwhile", "separately", "elsewhere", "also"}
 class ArticleContext:
     """Dates and places of one article Doc, and the discourse context per sentence."""
 
-    doc: object
+    doc: Doc
     resolver: DateResolver
     gazetteer: Gazetteer
     place_names: set[int] = field(default_factory=set)
@@ -62,7 +66,7 @@ class ArticleContext:
 
     def build(self) -> ArticleContext:
         doc = self.doc
-        for ent in doc.ents:  # type: ignore[attr-defined]
+        for ent in doc.ents:
             if ent.label_ == "DATE":
                 ref = self.resolver.resolve(ent.text, ent.start_char)
                 if ref is not None:
@@ -71,7 +75,7 @@ class ArticleContext:
                     if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN"):
                         self.phrase_dates.add(head.i)
         for start, end in self._place_spans():
-            span = doc[start:end]  # type: ignore[index]
+            span = doc[start:end]
             root = span.root
             if root.dep_ != "pobj":
                 continue
@@ -85,7 +89,7 @@ class ArticleContext:
             loc = self.gazetteer.locate(span.text, span.start_char)
             if loc is not None:
                 self.place_at.setdefault(prep.head.i, []).append(loc)
-        sents = list(doc.sents)  # type: ignore[attr-defined]
+        sents = list(doc.sents)
         for sent in sents:
             self.sent_date.append(self._sentence_date(sent))
             first = next((t for t in sent if not t.is_punct and not t.is_space), None)
@@ -100,11 +104,11 @@ class ArticleContext:
 
     def _place_spans(self) -> list[tuple[int, int]]:
         doc = self.doc
-        spans = [(e.start, e.end) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]  # type: ignore[attr-defined]
+        spans = [(e.start, e.end) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
         return spans
 
     @staticmethod
-    def _attach(tok):  # type: ignore[no-untyped-def]
+    def _attach(tok: Token) -> Token:
         """The word a date expression modifies: "on January 6 ... met" -> met."""
         if tok.dep_ == "pobj" and tok.head.dep_ == "prep":
             return tok.head.head
@@ -112,14 +116,14 @@ class ArticleContext:
             return tok.head
         return tok
 
-    def _sentence_date(self, sent) -> DateRef | None:  # type: ignore[no-untyped-def]
+    def _sentence_date(self, sent: Span) -> DateRef | None:
         for tok in sent:
             ref = self.date_at.get(tok.i)
             if ref is not None and tok.pos_ in ("VERB", "AUX") and tok.i not in self.phrase_dates:
                 return ref
         return None
 
-    def _sentence_place(self, sent) -> Location | None:  # type: ignore[no-untyped-def]
+    def _sentence_place(self, sent: Span) -> Location | None:
         """The place of the clause that carries the sentence's date ("met ... in Baghdad on January 6")."""
         for tok in sent:
             if self.date_at.get(tok.i) is not None and tok.pos_ in ("VERB", "AUX"):
@@ -128,7 +132,7 @@ class ArticleContext:
 
     # ---- per event -----------------------------------------------------------------------
 
-    def own_date(self, tok) -> DateRef | None:  # type: ignore[no-untyped-def]
+    def own_date(self, tok: Token) -> DateRef | None:
         cur = tok
         for _ in range(12):
             ref = self.date_at.get(cur.i)
@@ -139,7 +143,7 @@ class ArticleContext:
             cur = cur.head
         return None
 
-    def own_place(self, tok) -> Location | None:  # type: ignore[no-untyped-def]
+    def own_place(self, tok: Token) -> Location | None:
         local = [tok]
         stack = [tok]
         while stack:

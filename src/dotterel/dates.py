@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dotterel.records import DateRef
+from dotterel.records import DateRef, Precision
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -62,7 +62,7 @@ class DateResolver:
         day, precision = found
         return DateRef(date=day, precision=precision, text=raw, char_start=char_start)
 
-    def _resolve_clean(self, text: str) -> tuple[dt.date, str] | None:
+    def _resolve_clean(self, text: str) -> tuple[dt.date, Precision] | None:
         low = text.lower()
         base = self.published
         if text.islower() and low in _MONTHS:  # "may", "march" as words, not months
@@ -115,7 +115,7 @@ class DateResolver:
             return dt.date(base.year - (rel.group(1) != "this"), 1, 1), "year"
         return self._dateparser(text)
 
-    def _dateparser(self, text: str) -> tuple[dt.date, str] | None:
+    def _dateparser(self, text: str) -> tuple[dt.date, Precision] | None:
         import dateparser
 
         settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}

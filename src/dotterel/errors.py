@@ -15,7 +15,7 @@ class InputError(DotterelError):
         self.source = source
         self.problem = problem
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         # rebuilt from (source, problem) when sent between processes (worker processes, Ray)
         return (type(self), (self.source, self.problem))
 

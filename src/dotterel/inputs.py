@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, Protocol, TextIO
 
 from dotterel.errors import InputError
 from dotterel.pipeline import published_date
@@ -39,6 +39,12 @@ _SNIFF_BYTES = 1024  # a NUL byte this early means a binary file, not text with 
 
 Warn = Callable[[str], None]
 _Read = tuple[Article | InputError, str]  # an item and where it was read (file, file:line)
+
+
+class _LineReader(Protocol):
+    """A binary stream read line by line: an open file or a gzip file."""
+
+    def readline(self, size: int, /) -> bytes: ...
 
 
 def read_articles(
@@ -75,7 +81,8 @@ def _ignore(_message: str) -> None:
 
 def _list_dir(directory: Path) -> tuple[list[Path], list[Path]]:
     """(article files, other visible files) under a directory, each in name order."""
-    found, other = [], []
+    found: list[Path] = []
+    other: list[Path] = []
     for path in directory.rglob("*"):
         rel = path.relative_to(directory)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
@@ -212,7 +219,7 @@ def _read_stdin(stream: TextIO, run: _Run) -> Iterator[_Read]:
     yield Article(id="stdin", text=text, published=run.published), "<stdin>"
 
 
-def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None, int]]:
+def _lines(stream: _LineReader) -> Iterator[tuple[int, bytes | None, int]]:
     """(line number, line without its end, byte length) for each line; None for a line over MAX_LINE_BYTES,
     which is skipped without being held in memory."""
     n = 0
@@ -231,7 +238,7 @@ def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None, int]]:
         yield n, line.rstrip(b"\n").removesuffix(b"\r"), size
 
 
-def _jsonl_items(stream: BinaryIO, path: Path) -> Iterator[_Read]:
+def _jsonl_items(stream: _LineReader, path: Path) -> Iterator[_Read]:
     for n, line, size in _lines(stream):
         where = f"{path}:{n}"
         if line is None:
@@ -268,7 +275,7 @@ def _read_jsonl_gz(path: Path) -> Iterator[_Read]:
     n = 0
     try:
         with gzip.open(path, "rb") as stream:
-            for item, where in _jsonl_items(stream, path):  # type: ignore[arg-type]
+            for item, where in _jsonl_items(stream, path):
                 n = int(where.rsplit(":", 1)[1])
                 yield item, where
     except gzip.BadGzipFile as exc:

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
 
 # Frequent English words that are rare as words in other Latin-script languages. "in", "a", "was", "is",
 # "an", "die", "as", "on", "to", "de" are left out: German, Dutch, Portuguese, French or Polish use them often.
@@ -54,7 +57,7 @@ class Verdict:
 class LanguageCheck:
     """Decides whether texts are English. The lingua detector is built on first need, then kept."""
 
-    _detector: Any = field(default=None, repr=False)
+    _detector: LanguageDetector | None = field(default=None, repr=False)
 
     def verdict(self, text: str) -> Verdict:
         sample = text[:SAMPLE_CHARS]
@@ -101,7 +104,7 @@ class LanguageCheck:
             return []
         return [(c.language.name.title(), float(c.value)) for c in found if c.value > 0]
 
-    def _load(self):  # type: ignore[no-untyped-def]
+    def _load(self) -> LanguageDetector:
         if self._detector is None:
             from lingua import LanguageDetectorBuilder
 

@@ -31,13 +31,15 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from dotterel.bounded import BoundedCoder, Limits, units
 from dotterel.errors import DotterelError, InputError
 from dotterel.records import Article
 
 if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
+
     from dotterel.pipeline import Coder, Outcome
 
 log = logging.getLogger(__name__)
@@ -115,6 +117,17 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _context(method: Literal["spawn", "forkserver", "fork"]) -> SpawnContext | ForkServerContext | ForkContext:
+    """The multiprocessing context of a start method, typed (a context of any name has no Process)."""
+    if method == "fork":
+        return multiprocessing.get_context("fork")
+    if method == "forkserver":
+        return multiprocessing.get_context("forkserver")
+    if method == "spawn":
+        return multiprocessing.get_context("spawn")
+    raise ValueError(f"cannot find context for {method!r}")
+
+
 class ParallelCoder:
     """Codes articles with `workers` processes; outcomes come back in input order."""
 
@@ -125,7 +138,7 @@ class ParallelCoder:
         workers: int,
         limits: Limits | None = None,
         ahead: int | None = None,
-        start_method: str = "spawn",
+        start_method: Literal["spawn", "forkserver", "fork"] = "spawn",
     ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
@@ -133,7 +146,7 @@ class ParallelCoder:
         self.workers = workers
         self.limits = limits or Limits()
         self.ahead = ahead or max(16, 8 * workers)
-        self._ctx = multiprocessing.get_context(start_method)
+        self._ctx = _context(start_method)
         self._pool: list[_Worker] = []
         self._versions: tuple[tuple[str, str], ...] | None = None
         self.peak_rss: dict[int, int] = {}  # worker pid -> peak resident memory (bytes)
@@ -210,10 +223,10 @@ class ParallelCoder:
         try:
             while True:
                 while next_out in self._slots and all(o is not None for o in self._slots[next_out]):
-                    done = self._slots.pop(next_out)
+                    done = [o for o in self._slots.pop(next_out) if o is not None]  # all there: checked above
                     next_out += 1
                     pending -= 1
-                    yield from done  # type: ignore[misc]
+                    yield from done
                 # hand out work: retries first, then new units while the window ahead has room
                 while True:
                     if self._retry:
@@ -281,18 +294,18 @@ class ParallelCoder:
                     continue
                 self._receive(w, message)
         for item in ready:
-            w = by_sentinel.get(item)  # type: ignore[arg-type]
-            if w is not None and w in self._pool:
+            ended = by_sentinel.get(item)
+            if ended is not None and ended in self._pool:
                 # read what it sent before it ended, then count it as lost
-                while w in self._pool and w.conn.poll():
+                while ended in self._pool and ended.conn.poll():
                     try:
-                        self._receive(w, w.conn.recv())
+                        self._receive(ended, ended.conn.recv())
                     except (EOFError, OSError):
                         break
-                if w in self._pool:
-                    self._lost(w)
+                if ended in self._pool:
+                    self._lost(ended)
 
-    def _receive(self, w: _Worker, message: tuple) -> None:  # type: ignore[type-arg]
+    def _receive(self, w: _Worker, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "ready":
             w.ready = True

@@ -68,13 +68,13 @@ class Gazetteer:
         # countries first; our own places (regions, crossings) override a country alias like 'Gaza'
         # countries: the capital's coordinates stand in for the country (resolution 1 says so)
         for name, iso3 in kb.country_names.items():
-            cap = capitals.get(iso3)
+            capital = capitals.get(iso3)
             country = kb.countries[iso3]
             place = Place(
                 name=country.name,
                 iso3=iso3,
-                lat=cap.lat if cap else 0.0,
-                lon=cap.lon if cap else 0.0,
+                lat=capital.lat if capital else 0.0,
+                lon=capital.lon if capital else 0.0,
                 geonameid=None,
                 resolution=1,
                 population=10**10,

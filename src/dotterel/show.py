@@ -155,7 +155,7 @@ def render_event(ev: EventEvidence) -> RenderableType:
 def _modality(ev: EventEvidence) -> Text:
     m = ev.stored.event.modality
     flags = [name for name in ("hedged", "negated", "future", "hypothetical") if getattr(m, name)]
-    out = Text(", ".join(flags) if flags else "asserted", style="bold yellow" if flags else None)
+    out = Text(", ".join(flags) if flags else "asserted", style="bold yellow" if flags else "")
     if m.cues:
         out.append(f" (cues: {', '.join(m.cues)})")
     if m.attributed_to:

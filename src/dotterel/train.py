@@ -230,7 +230,7 @@ def read_plv(path: Path) -> list[Example]:
 
 def read_penta(path: Path) -> list[Example]:
     """penta sentences: `sentence<TAB>label` (0..4); the line number (from 0) is the uid."""
-    examples = []
+    examples: list[Example] = []
     with _require(path).open(encoding="utf-8", errors="replace") as f:
         for line in f:
             line = line.rstrip("\r\n")
@@ -243,7 +243,7 @@ def read_penta(path: Path) -> list[Example]:
 
 def read_synthetic(path: Path) -> list[Example]:
     """First paragraph of each synthetic NGEC story, with its PLOVER event (as a PLV label), unmarked."""
-    examples = []
+    examples: list[Example] = []
     with zipfile.ZipFile(_require(path)) as z:
         name = next(n for n in z.namelist() if n.endswith(".csv"))
         with z.open(name) as raw:
@@ -377,10 +377,14 @@ def base_model_dir() -> Path:
     return path
 
 
-def _build_network(torch: Any, transformers: Any, base: Path, hp: HyperParameters, marker_ids: tuple[int, int]):  # type: ignore[no-untyped-def]
+def _build_network(
+    torch: Any, transformers: Any, base: Path, hp: HyperParameters, marker_ids: tuple[int, int]
+) -> Any:
+    """The network, a torch.nn.Module (torch is imported late, so its classes are Any here)."""
     nn = torch.nn
+    module: Any = nn.Module
 
-    class Network(nn.Module):
+    class Network(module):
         """Encoder + plv head (mean vector, actor-marker vector, recipient-marker vector) + penta head."""
 
         def __init__(self) -> None:
@@ -394,7 +398,7 @@ def _build_network(torch: Any, transformers: Any, base: Path, hp: HyperParameter
             self.penta = nn.Linear(width, len(PENTA_LABELS))
             self.actor_id, self.recipient_id = marker_ids
 
-        def forward(self, input_ids, attention_mask):  # type: ignore[no-untyped-def]
+        def forward(self, input_ids: Any, attention_mask: Any) -> tuple[Any, Any]:
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)

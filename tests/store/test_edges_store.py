@@ -153,6 +153,14 @@ def test_the_filter_library_names_the_field_and_the_suggestions():
     assert caught.value.field == "quad"
 
 
+def test_an_event_filter_that_is_neither_text_nor_a_list_is_a_filter_error():
+    from dotterel.store.filters import FilterError, Vocabulary, parse_filter
+
+    with pytest.raises(FilterError) as caught:
+        parse_filter({"event": 7}, Vocabulary.load())
+    assert caught.value.field == "event" and caught.value.value == "7"
+
+
 # ---- case 5: a closed pipe ends the command quietly --------------------------------------------
 
 

@@ -11,8 +11,12 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dotterel.errors import DotterelError
+
+if TYPE_CHECKING:
+    from dotterel.actors.kb import KnowledgeBase
 
 
 def add_kb_option(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +30,7 @@ def add_kb_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(sub) -> None:  # type: ignore[no-untyped-def]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kb = sub.add_parser(
         "kb",
         help="knowledge base: import PETRARCH dictionaries, list, search, show, add entries",
@@ -141,7 +145,7 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_kb(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load_kb(args: argparse.Namespace) -> KnowledgeBase:
     from dotterel.actors.kb import KnowledgeBase
 
     return KnowledgeBase.load(getattr(args, "kb", []) or [])
@@ -182,10 +186,10 @@ def _show(args: argparse.Namespace) -> int:
         print(f"{args.name!r} is not a name in the knowledge base", file=sys.stderr)
         return 1
     winner = max(f.rank for f in entries)
-    out = []
+    out: list[dict[str, Any]] = []  # JSON objects
     for form in sorted(entries, key=lambda f: -f.rank):
         code, sector, name = kb.describe(form, when)
-        item = {
+        item: dict[str, Any] = {
             "written": form.text,
             "layer": kb.layer_name(form.rank),
             "kind": form.actor.kind if form.actor else form.kind,

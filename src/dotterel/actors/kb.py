@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from dotterel.actors.layers import Layer, Role, read_layer
 from dotterel.datafiles import read_jsonl, read_table, split_list
@@ -23,6 +24,13 @@ SHIPPED_RANK = 0  # the converted Phoenix dictionaries: under everything the pro
 BUILTIN_RANK = 10
 USER_RANK = 20  # --kb layers, later ones over earlier ones
 SHIPPED_LAYER = "kb/phoenix"
+# The entity kind for a named actor's kind; any other kind is an org.
+_ENTITY_KINDS: dict[str, Literal["person", "group", "org", "country"]] = {
+    "person": "person",
+    "group": "group",
+    "org": "org",
+    "country": "country",
+}
 # Words that may be written in lower case inside a name ("al-Qaeda", "Bank of England").
 NAME_PARTICLES = frozenset(
     {
@@ -92,10 +100,10 @@ class NamedActor:
 
     def entity_on(self, when: dt.date | None) -> Entity:
         role = self.role_on(when)
-        kind = self.kind if self.kind in ("person", "group", "org", "country") else "org"
+        kind = _ENTITY_KINDS.get(self.kind, "org")
         if role is None:
-            return Entity(code=None, sector=None, name=self.name, kind=kind)  # type: ignore[arg-type]
-        return Entity(code=role.code, sector=role.sector, name=self.name, kind=kind)  # type: ignore[arg-type]
+            return Entity(code=None, sector=None, name=self.name, kind=kind)
+        return Entity(code=role.code, sector=role.sector, name=self.name, kind=kind)
 
     def entities_on(self, when: dt.date | None) -> tuple[Entity, ...]:
         """The entity, and any further ones the entry stands for on `when` ("LORIEN [ELR/GAL]")."""

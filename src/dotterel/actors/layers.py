@@ -23,9 +23,10 @@ import datetime as dt
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dotterel.actors.petrarch import ActorRecord, AgentRecord, Problem, parse_actors, parse_agents
 from dotterel.errors import DataFileError
@@ -237,7 +238,7 @@ def import_petrarch(
     sectors: Mapping[str, str],
     countries: Mapping[str, str] | None = None,
     name: str | None = None,
-    tokenize=None,  # type: ignore[no-untyped-def]
+    tokenize: Callable[[str], str] | None = None,
     given_names: frozenset[str] = frozenset(),
 ) -> ImportResult:
     """Read PETRARCH actor and agent dictionaries into a layer (not yet written)."""
@@ -279,11 +280,13 @@ def import_petrarch(
         actors = [_with_keys(a, tokenize) for a in actors]
         agents = [_agent_with_keys(a, tokenize) for a in agents]
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    layer_name = name or "petrarch-import"
+    version = dt.date.today().isoformat()
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "name": name or "petrarch-import",
-        "version": dt.date.today().isoformat(),
+        "name": layer_name,
+        "version": version,
         "created": created,
         "generator": "dotterel kb import-petrarch",
         "sources": sources,
@@ -297,8 +300,8 @@ def import_petrarch(
     }
     layer = Layer(
         path="",
-        name=manifest["name"],
-        version=manifest["version"],
+        name=layer_name,
+        version=version,
         actors=tuple(actors),
         agents=tuple(agents),
         manifest=manifest,
@@ -346,14 +349,14 @@ def import_petrarch_to(
     return result
 
 
-def _with_keys(actor: LayerActor, tokenize) -> LayerActor:  # type: ignore[no-untyped-def]
+def _with_keys(actor: LayerActor, tokenize: Callable[[str], str]) -> LayerActor:
     keys = tuple(tokenize(n) for n in (actor.name, *actor.aliases))
     return LayerActor(
         name=actor.name, aliases=actor.aliases, kind=actor.kind, roles=actor.roles, source=actor.source, keys=keys
     )
 
 
-def _agent_with_keys(agent: LayerAgent, tokenize) -> LayerAgent:  # type: ignore[no-untyped-def]
+def _agent_with_keys(agent: LayerAgent, tokenize: Callable[[str], str]) -> LayerAgent:
     keys = tuple(tokenize(t) for t in (agent.term, *agent.plurals))
     return LayerAgent(
         term=agent.term,
@@ -434,7 +437,7 @@ def write_layer(layer: Layer, directory: Path, *, compress: bool = False, extra:
         raise DataFileError(f"{directory}: cannot write the layer ({exc.strerror or exc})") from exc
 
 
-def _date(value, where: str) -> dt.date | None:  # type: ignore[no-untyped-def]
+def _date(value: Any, where: str) -> dt.date | None:
     if value is None or value == "":
         return None
     try:
@@ -443,7 +446,7 @@ def _date(value, where: str) -> dt.date | None:  # type: ignore[no-untyped-def]
         raise DataFileError(f"{where}: bad date {value!r} (YYYY-MM-DD or null)") from None
 
 
-def _code(value, where: str) -> str | None:  # type: ignore[no-untyped-def]
+def _code(value: Any, where: str) -> str | None:
     if value is None or value == "":
         return None
     if value.__class__ is str and value.isupper() and value.isalnum():

@@ -9,8 +9,14 @@ the pipeline's own tokenizer, so they split the way article text does ("al-Qaeda
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from dotterel.actors.kb import NAME_PARTICLES, KnowledgeBase, NameForm
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +41,7 @@ class NameMatcher:
     def __init__(self, index: dict[str, list[Entry]]) -> None:
         self.index = index
 
-    def __call__(self, doc) -> list[Hit]:  # type: ignore[no-untyped-def]
+    def __call__(self, doc: Doc) -> list[Hit]:
         words = [norm(t.text) for t in doc]
         found: dict[tuple[int, int], list[NameForm]] = {}
         index = self.index
@@ -53,7 +59,7 @@ class NameMatcher:
         return [Hit(s, e, tuple(forms)) for (s, e), forms in found.items()]
 
 
-def _spelt_right(doc, i: int, n: int, exact: tuple[str, ...] | None, form: NameForm) -> bool:  # type: ignore[no-untyped-def]
+def _spelt_right(doc: Doc, i: int, n: int, exact: tuple[str, ...] | None, form: NameForm) -> bool:
     toks = doc[i : i + n]
     if exact is not None:
         return tuple(t.text.replace("’", "'") for t in toks) == exact
@@ -67,10 +73,11 @@ def _spelt_right(doc, i: int, n: int, exact: tuple[str, ...] | None, form: NameF
     return True
 
 
-def build_name_matcher(nlp, kb: KnowledgeBase) -> NameMatcher:  # type: ignore[no-untyped-def]
+def build_name_matcher(nlp: Language, kb: KnowledgeBase) -> NameMatcher:
     """Index every KB name form; forms without a token key are tokenized with `nlp`'s tokenizer."""
     texts = sorted({f.text for f in kb.forms if not f.key and f.text.strip()})
-    tokens = {text: tuple(t.text for t in doc) for text, doc in zip(texts, nlp.tokenizer.pipe(texts), strict=True)}
+    tokenizer = cast("Tokenizer", nlp.tokenizer)  # spaCy types it as any str -> Doc callable
+    tokens = {text: tuple(t.text for t in doc) for text, doc in zip(texts, tokenizer.pipe(texts), strict=True)}
     index: dict[str, list[Entry]] = {}
     for form in kb.forms:
         exact = None

@@ -8,9 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from dotterel.errors import DotterelError
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # ships no types: its names are Any to mypy
 
 BATCH_ROWS = 2000
 
@@ -33,7 +37,7 @@ COLUMN_TYPES: dict[str, str] = {
 }
 
 
-def _pyarrow():  # type: ignore[no-untyped-def]
+def _pyarrow() -> tuple[ModuleType, ModuleType]:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -44,7 +48,7 @@ def _pyarrow():  # type: ignore[no-untyped-def]
     return pa, pq
 
 
-def schema(columns: Sequence[str]):  # type: ignore[no-untyped-def]
+def schema(columns: Sequence[str]) -> pa.Schema:
     pa, _ = _pyarrow()
     types = {
         "int8": pa.int8(),

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from dotterel.errors import DotterelError
 from dotterel.store.db import Store
 from dotterel.store.merge import UNKNOWN
-from dotterel.store.query import EventFilter, _run, from_clause, where_clause
+from dotterel.store.query import EventFilter, FilterFields, _run, from_clause, where_clause
 
 INTERVALS = ("day", "week", "month", "year")
 GROUPINGS = ("quad", "event")
@@ -385,13 +386,15 @@ def actors(
     )
 
 
-def actor_filter_fields(key: str, role: str) -> dict[str, object]:
+def actor_filter_fields(key: str, role: Literal["actor", "recipient"]) -> FilterFields:
     """EventFilter fields that select one node of the network in one role (actor or recipient)."""
     from dotterel.store.query import parse_actor
 
     if key.startswith(TEXT_KEY):
-        return {f"{role}_text": key[len(TEXT_KEY) :]}
-    return {role: parse_actor(key)}
+        text = key[len(TEXT_KEY) :]
+        return {"actor_text": text} if role == "actor" else {"recipient_text": text}
+    spec = parse_actor(key)
+    return {"actor": spec} if role == "actor" else {"recipient": spec}
 
 
 # ---- places ---------------------------------------------------------------------------------------

@@ -12,17 +12,28 @@ import functools
 import gzip
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dotterel.errors import DotterelError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+    from rich.text import Text
+
+    from dotterel.records import Entity, Mention
+    from dotterel.store.db import Store
+    from dotterel.store.ingest import IngestProgress, IngestSummary
+    from dotterel.store.query import EventFilter, FilterFields, MergedEvent, StoredEvent
 
 EVENT_FORMATS = ("table", "plover", "csv")
 
 
-def register(sub) -> None:  # type: ignore[no-untyped-def]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the store's sub-commands to the CLI's sub-parsers."""
     ing = sub.add_parser(
         "ingest",
@@ -106,7 +117,7 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     _view_filters(g)
 
 
-def _view_filters(g) -> None:  # type: ignore[no-untyped-def]
+def _view_filters(g: argparse._ArgumentGroup) -> None:
     """The analyst's filters (country, place, confidence, modality, date precision and origin)."""
     from dotterel.store.query import MODALITIES, PRECISIONS
 
@@ -134,7 +145,7 @@ def _view_filters(g) -> None:  # type: ignore[no-untyped-def]
     g.add_argument("--recipient-text", metavar="TEXT", help="a recipient as written or by name")
 
 
-def _view_filter_values(args: argparse.Namespace) -> dict[str, object]:
+def _view_filter_values(args: argparse.Namespace) -> FilterFields:
     """EventFilter fields from the analyst's filter options, checked (bad values are a DotterelError)."""
     from dotterel.store.query import MODALITIES, PRECISIONS
 
@@ -164,7 +175,7 @@ def _view_filter_values(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
-def _filter(args: argparse.Namespace, store):  # type: ignore[no-untyped-def]
+def _filter(args: argparse.Namespace, store: Store) -> EventFilter:
     """The EventFilter of the command's filter flags; unknown values are errors with suggestions."""
     from dotterel.store.filters import FilterError, Vocabulary, parse_filter
 
@@ -185,7 +196,7 @@ def _filter(args: argparse.Namespace, store):  # type: ignore[no-untyped-def]
         base = parse_filter(values, Vocabulary.load(store))
     except FilterError as exc:
         raise DotterelError(exc.message(f"--{exc.field}")) from None
-    return replace(base, **_view_filter_values(args))  # type: ignore[arg-type]
+    return replace(base, **_view_filter_values(args))
 
 
 # ---- ingest ---------------------------------------------------------------------------------
@@ -253,10 +264,10 @@ class _progress:
     def __init__(self, total: int | None, *, enabled: bool) -> None:
         self.total = total
         self.enabled = enabled
-        self._bar = None
-        self._task = None
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
 
-    def __enter__(self) -> Callable[[object], None] | None:
+    def __enter__(self) -> Callable[[IngestProgress], None] | None:
         if not self.enabled:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -278,7 +289,7 @@ class _progress:
         self._task = self._bar.add_task("ingest", total=self.total, rates="")
         return self._update
 
-    def _update(self, p) -> None:  # type: ignore[no-untyped-def]
+    def _update(self, p: IngestProgress) -> None:
         rate = p.elapsed if p.elapsed > 0 else 1.0
         rates = (
             f"{p.coded / rate:.1f} articles/s {p.events / rate:.1f} events/s "
@@ -292,7 +303,7 @@ class _progress:
             self._bar.stop()
 
 
-def _print_summary(s, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(s: IngestSummary, out: TextIO) -> None:
     print(
         f"dotterel: coded {s.coded} articles ({s.events} events) in {s.elapsed:.1f} s: "
         f"{s.articles_per_s:.2f} articles/s, {s.events_per_s:.1f} events/s"
@@ -325,7 +336,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_events(args: argparse.Namespace, store, flt, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+def _write_events(args: argparse.Namespace, store: Store, flt: EventFilter, out: TextIO) -> None:
     from dotterel.store.exporting import FLAT_COLUMNS, flat_row, merged_plover_record, plover_record
     from dotterel.store.query import iter_events, iter_merged
 
@@ -434,18 +445,18 @@ class _open_output:
             self._handle.close()
 
 
-def _side(pairs) -> str:  # type: ignore[no-untyped-def]
+def _side(pairs: Iterable[tuple[Mention | None, Entity]]) -> str:
     return ", ".join(f"{e.code or '?'}/{e.sector or '-'}" for _, e in pairs) or "-"
 
 
-def _cells(*values: str):  # type: ignore[no-untyped-def]
+def _cells(*values: str) -> list[Text]:
     """Table cells as plain text (no rich markup: evidence may hold square brackets)."""
     from rich.text import Text
 
     return [Text(v) for v in values]
 
 
-def _console(out: TextIO):  # type: ignore[no-untyped-def]
+def _console(out: TextIO) -> Console:
     from dotterel.cli_output import console
 
     return console(out, 140)
@@ -454,7 +465,7 @@ def _console(out: TextIO):  # type: ignore[no-untyped-def]
 _NARROW = {"date", "event", "cameo", "conf", "reports", "id", "mentions", "sources", "articles"}
 
 
-def _table(title: str, columns: tuple[str, ...], out: TextIO):  # type: ignore[no-untyped-def]
+def _table(title: str, columns: tuple[str, ...], out: TextIO) -> Table:
     from rich.table import Table
 
     from dotterel.cli_output import wide
@@ -470,7 +481,7 @@ def _table(title: str, columns: tuple[str, ...], out: TextIO):  # type: ignore[n
     return table
 
 
-def _events_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+def _events_table(rows: Sequence[StoredEvent], out: TextIO) -> None:
     from dotterel.cli_output import clip
 
     several = len({s.event.article_id for s in rows}) > 1
@@ -501,7 +512,7 @@ def _events_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def _merged_table(rows, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+def _merged_table(rows: Sequence[MergedEvent], out: TextIO) -> None:
     from dotterel.cli_output import clip
 
     columns = ("id", "date", "event", "cameo", "actor", "recipient", "place", "mentions", "sources", "articles")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dotterel.errors import DotterelError
 from dotterel.lead import in_lead
-from dotterel.records import Article, Event
+from dotterel.records import Article, Entity, Event, Mention
 from dotterel.store import merge
 from dotterel.store.schema import MIGRATIONS
 
@@ -288,10 +288,12 @@ class Store:
             for event in events:
                 info = event.text_info
                 if info.sentence not in sentence_ids:
-                    sentence_ids[info.sentence] = conn.execute(
+                    new_id = conn.execute(
                         "INSERT INTO sentences (article_id, idx, start, end, text) VALUES (?, ?, ?, ?, ?)",
                         (article.id, info.sentence, info.start, info.end, event.event_text),
                     ).lastrowid
+                    assert new_id is not None
+                    sentence_ids[info.sentence] = new_id
                 sentence_id = sentence_ids[info.sentence]
                 rowid = self._insert_event(
                     article.id, event, sentence_id, versions_id, is_root=in_lead(article.text, info)
@@ -511,7 +513,7 @@ class Store:
         return rowid
 
 
-def _codes(side: tuple) -> str:  # type: ignore[type-arg]
+def _codes(side: tuple[tuple[Mention | None, Entity], ...]) -> str:
     """The distinct codes of one side, sorted, '|'-joined ('?' for an unknown code)."""
     return "|".join(sorted({e.code or merge.UNKNOWN for _, e in side}))
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from dotterel.records import Entity, Mention
 from dotterel.store.db import Store, StoreError
 from dotterel.store.query import (
     EventFilter,
@@ -174,7 +175,11 @@ def _evidence(store: Store, stored: StoredEvent, article_text: str | None) -> Ev
                 label=event.rule,
             )
         )
-    for kind, side in (("actor", event.actor), ("recipient", event.recipient)):
+    sides: tuple[tuple[SpanKind, tuple[tuple[Mention | None, Entity], ...]], ...] = (
+        ("actor", event.actor),
+        ("recipient", event.recipient),
+    )
+    for kind, side in sides:
         for mention, entity in side:
             written = mention.text if mention is not None else None
             if not written:
@@ -182,7 +187,7 @@ def _evidence(store: Store, stored: StoredEvent, article_text: str | None) -> Ev
             at = _find(text, written, s0, s1)
             if at is not None:
                 label = f"{entity.code or '?'}/{entity.sector or '-'}" + (f" {entity.name}" if entity.name else "")
-                spans.append(Span(kind=kind, start=at, end=at + len(written), text=written, label=label))  # type: ignore[arg-type]
+                spans.append(Span(kind=kind, start=at, end=at + len(written), text=written, label=label))
     date_origin = Origin(how="none")
     if event.date is not None:
         date_origin, span = _origin(
@@ -264,7 +269,7 @@ def _origin(
     """Where a date or place phrase is, and the span to mark when it is in the evidence sentence."""
     in_text = whole and 0 <= char_start and text[char_start : char_start + len(phrase)] == phrase
     if in_text and s0 <= char_start < s1:
-        how = "context" if inherited else "phrase"
+        how: Literal["context", "phrase"] = "context" if inherited else "phrase"
         return Origin(
             how=how,
             text=phrase,
@@ -306,8 +311,8 @@ def _sentence_at(store: Store, article_id: str, text: str, offset: int) -> tuple
     start = 0
     for m in _SENTENCE_END.finditer(text, 0, offset):
         start = m.end()
-    m = _SENTENCE_END.search(text, offset)
-    end = m.start() if m else len(text)
+    after = _SENTENCE_END.search(text, offset)
+    end = after.start() if after else len(text)
     return None, text[start:end].strip()
 
 

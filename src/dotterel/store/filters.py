@@ -22,11 +22,15 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dotterel.datafiles import read_table, read_text
 from dotterel.errors import DotterelError
 from dotterel.ontology import PLOVER_TYPES
 from dotterel.store.query import ActorSpec, EventFilter, fts_query
+
+if TYPE_CHECKING:
+    from dotterel.store.db import Store
 
 FIELDS = ("since", "until", "actor", "recipient", "event", "cameo", "quad", "source", "article", "text", "limit")
 NON_STATE_CODES = ("UNO", "EUR", "IGO", "NGO", "IMG", "MNC", "ISM")  # CONTRACT.md's codes that are not countries
@@ -66,7 +70,7 @@ class Vocabulary:
     in_store: Callable[[str, str], bool] | None = None
 
     @classmethod
-    def load(cls, store=None) -> Vocabulary:  # type: ignore[no-untyped-def]
+    def load(cls, store: Store | None = None) -> Vocabulary:
         """Valid values from the package data, and from `store` (a dotterel.store.db.Store) when given."""
         plover = json.loads(read_text("ontology/plover.json"))
         names: dict[str, str] = {}
@@ -89,7 +93,7 @@ class Vocabulary:
         return self.in_store is not None and self.in_store(kind, value)
 
 
-def _store_lookup(store) -> Callable[[str, str], bool]:  # type: ignore[no-untyped-def]
+def _store_lookup(store: Store) -> Callable[[str, str], bool]:
     queries = {
         "code": "SELECT 1 FROM entities WHERE code = ? LIMIT 1",
         "sector": "SELECT 1 FROM entities WHERE sector = ? LIMIT 1",
@@ -173,7 +177,12 @@ def _date(value: str | None, name: str, *, last: bool) -> dt.date | None:
 def _events(value: object, vocabulary: Vocabulary) -> tuple[str, ...]:
     if value is None:
         return ()
-    given = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    if isinstance(value, str):
+        given: list[object] = [value]
+    elif isinstance(value, Iterable):
+        given = list(value)
+    else:
+        raise FilterError("event", str(value), "not an event type nor a list of them")
     types: list[str] = []
     for item in given:
         for name in str(item).split(","):

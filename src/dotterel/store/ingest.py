@@ -25,7 +25,7 @@ from dotterel.store.db import Store, StoreError, content_hash
 from dotterel.store.query import Rejection
 
 if TYPE_CHECKING:
-    from dotterel.pipeline import Coder
+    from dotterel.bounded import ArticleCoder
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -121,7 +121,7 @@ def _not_unicode(article: Article) -> str | None:
 
 def ingest(
     store: Store,
-    coder: Coder,
+    coder: ArticleCoder,
     items: Iterable[Article | InputError],
     *,
     recode: bool = False,

@@ -30,6 +30,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from dotterel.records import Event
 
@@ -227,7 +228,7 @@ def member_facts(conn: sqlite3.Connection, merged_id: int) -> tuple[Facts, ...]:
     return tuple(stored_facts(conn, row) for row in rows)
 
 
-def stored_facts(conn: sqlite3.Connection, row: tuple) -> Facts:  # type: ignore[type-arg]
+def stored_facts(conn: sqlite3.Connection, row: tuple[Any, ...]) -> Facts:
     rowid, event, cameo, negated, date_start, precision, text = row
     ents = conn.execute(
         "SELECT role, code, sector, name, kind FROM entities WHERE event_rowid = ? ORDER BY role, position",

@@ -11,6 +11,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypedDict
 
 from dotterel.errors import DotterelError
 from dotterel.records import DateRef, Entity, Event, Location, Mention, Modality, TextInfo
@@ -74,6 +75,21 @@ class EventFilter:
     inherited: bool | None = None  # True: dates taken from the story's context; False: the event's own
     actor_text: str | None = None  # an actor as written or by its canonical name (coded or not)
     recipient_text: str | None = None
+
+
+class FilterFields(TypedDict, total=False):
+    """EventFilter fields by name, typed, for `dataclasses.replace`: the analyst's filters, a network node's side."""
+
+    actor: ActorSpec | None
+    recipient: ActorSpec | None
+    actor_text: str | None
+    recipient_text: str | None
+    country: str | None
+    place: str | None
+    min_confidence: float | None
+    modality: tuple[str, ...]
+    precision: tuple[str, ...]
+    inherited: bool | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from dotterel.store import analysis
 from dotterel.store.db import Store
 from dotterel.store.evidence import article_evidence, event_evidence
-from dotterel.store.query import count_events, page_events, stats
+from dotterel.store.query import FilterFields, count_events, page_events, stats
 from dotterel.web.filters import MAX_PER_PAGE, MAX_TEXT, FilterParams, filter_params
 from dotterel.web.serialize import article_dict, event_record, evidence_dict, plain
 
@@ -148,12 +148,12 @@ def api_dyad_series(
     by: By = "quad",
 ) -> dict[str, Any]:
     """The timeline of events that `actor_node` directs at `recipient_node` (node keys of /api/network)."""
-    fields = {
+    fields: FilterFields = {
         **analysis.actor_filter_fields(actor_node, "actor"),
         **analysis.actor_filter_fields(recipient_node, "recipient"),
     }
     with open_store(request) as store:
-        flt = replace(params.to_filter(), **fields)  # type: ignore[arg-type]
+        flt = replace(params.to_filter(), **fields)
         out = _timeline_dict(analysis.timeline(store, flt, interval=interval, by=by))
         out["actor_node"], out["recipient_node"] = actor_node, recipient_node
         return out

@@ -9,8 +9,10 @@ and a Content-Security-Policy allows scripts and styles from this server alone (
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
+from typing import TypedDict
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -65,7 +67,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.mount("/static", StaticFiles(directory=_package_dir("static")), name="static")
 
     @app.middleware("http")
-    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         if len(request.url.path) + len(request.url.query) > MAX_URL:
             return JSONResponse({"detail": f"request URL longer than {MAX_URL} characters"}, status_code=414)
         if request.method not in ("GET", "HEAD"):
@@ -105,7 +107,13 @@ def create_app(db_path: str | Path) -> FastAPI:
     return app
 
 
-def _plain_errors(exc: RequestValidationError) -> list[dict[str, object]]:
+class _PlainError(TypedDict):
+    loc: list[str | int]  # where: ("query", "since"), ...
+    msg: str
+    type: object
+
+
+def _plain_errors(exc: RequestValidationError) -> list[_PlainError]:
     """Validation errors without the offending input echoed back (it may be anything)."""
     return [
         {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")} for e in exc.errors()

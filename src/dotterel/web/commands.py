@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dotterel.errors import DotterelError
 
 
-def register(sub) -> None:  # type: ignore[no-untyped-def]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `show` and `serve` to the CLI's sub-parsers."""
     sh = sub.add_parser(
         "show",

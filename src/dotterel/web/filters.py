@@ -80,7 +80,7 @@ class FilterParams:
     def query_items(self) -> list[tuple[str, str]]:
         """The filters as query-string pairs (for links that keep them)."""
         out: list[tuple[str, str]] = []
-        for name in self.__slots__:  # type: ignore[attr-defined]
+        for name in self.__slots__:
             value = getattr(self, name)
             if value is None or value == () or value == "":
                 continue

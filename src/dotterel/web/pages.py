@@ -18,6 +18,7 @@ from dotterel.store.evidence import (
     QUADS,
     RESOLUTIONS,
     EventEvidence,
+    Origin,
     Span,
     article_evidence,
     event_evidence,
@@ -155,7 +156,11 @@ def _event_context(ev: EventEvidence) -> dict[str, Any]:
         spans.append(
             Span(kind="evidence", start=ev.sentence_start, end=ev.sentence_end, text="", label="evidence")
         )
-        for kind, origin in (("date", ev.date_origin), ("place", ev.place_origin)):
+        origins: tuple[tuple[Literal["date", "place"], Origin], ...] = (
+            ("date", ev.date_origin),
+            ("place", ev.place_origin),
+        )
+        for kind, origin in origins:
             if origin.how == "context" and origin.char_start is not None and origin.text:
                 start = origin.char_start
                 if not ev.sentence_start <= start < ev.sentence_end:
@@ -166,7 +171,7 @@ def _event_context(ev: EventEvidence) -> dict[str, Any]:
                             end=start + len(origin.text),
                             text=origin.text,
                             label=f"{kind} source",
-                        )  # type: ignore[arg-type]
+                        )
                     )
         article = segments(ev.text, spans)
     return {
