@@ -220,6 +220,8 @@ class VerbDictionary:
 
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
     events: dict[str, str] = field(default_factory=dict)  # CAMEO code -> PLOVER type
+    # per verb: patterns by one word each needs (so a verb with hundreds of patterns checks few)
+    keyed: dict[str, dict[str, list[Pattern]]] = field(default_factory=dict)
     version: str = "0"
 
     @classmethod
@@ -252,8 +254,14 @@ class VerbDictionary:
             for verb in p.verbs:
                 lemma, _, own = verb.partition("_")
                 out.patterns.setdefault(lemma, []).append(p if not own else replace(p, particle=p.particle or own))
-        for ps in out.patterns.values():
+        for verb, ps in out.patterns.items():
             ps.sort(key=lambda p: (-p.specificity, p.line))
+            index: dict[str, list[Pattern]] = {}
+            for p in ps:
+                first = (p.after or p.before or (frozenset({""}),))[0]
+                for w in first:
+                    index.setdefault(w.split(" ")[0], []).append(p)
+            out.keyed[verb] = index
         return out
 
     def event_of(self, cameo: str) -> str | None:
@@ -266,13 +274,20 @@ class VerbDictionary:
     def hits(self, sent: Span) -> list[Hit]:
         """The sentence's verbs that a pattern (or a bare-verb code) of the dictionary codes."""
         out = []
+        phrases: tuple[str, str] | None = None
         for tok in sent:
             if tok.pos_ != "VERB":
                 continue
-            patterns = self.patterns.get(tok.lemma_.lower())
-            if not patterns:
+            index = self.keyed.get(tok.lemma_.lower())
+            if not index:
                 continue
-            found = self._match(tok, patterns)
+            if phrases is None:
+                # word-set phrases ("written agreement") need their words next to each other
+                phrases = (
+                    " " + " ".join(t.lower_ for t in sent) + " ",
+                    " " + " ".join(t.lemma_.lower() for t in sent) + " ",
+                )
+            found = _match(tok, index, phrases)
             if found is None:
                 continue
             event = self.event_of(found.cameo)
@@ -280,26 +295,29 @@ class VerbDictionary:
                 out.append(Hit(trigger=tok.i, cameo=found.cameo, event=event, specificity=found.specificity))
         return out
 
-    @staticmethod
-    def _match(tok: Token, patterns: Sequence[Pattern]) -> Pattern | None:
-        before: set[str] = set()
-        after: set[str] = set()
-        for t in _clause(tok):
-            side = before if t.i < tok.i else after
-            side.add(t.lower_)
-            side.add(t.lemma_.lower())
-        # phrases of a word set ("written agreement") need the words next to each other
-        text = " " + " ".join(t.lower_ for t in tok.sent) + " "
-        lemmas = " " + " ".join(t.lemma_.lower() for t in tok.sent) + " "
-        particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "agent", "dative")}
-        for p in patterns:
-            if p.particle and p.particle not in particles:
-                continue
-            if all(any(_has(w, after, text, lemmas) for w in g) for g in p.after) and all(
-                any(_has(w, before, text, lemmas) for w in g) for g in p.before
-            ):
-                return p
-        return None
+
+def _match(tok: Token, index: dict[str, list[Pattern]], phrases: tuple[str, str]) -> Pattern | None:
+    before: set[str] = set()
+    after: set[str] = set()
+    for t in _clause(tok):
+        side = before if t.i < tok.i else after
+        side.add(t.lower_)
+        side.add(t.lemma_.lower())
+    text, lemmas = phrases
+    seen: dict[int, Pattern] = {}
+    for w in ("", *before, *after):
+        for p in index.get(w, ()):
+            seen[id(p)] = p
+    patterns = sorted(seen.values(), key=lambda p: (-p.specificity, p.line))
+    particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "agent", "dative")}
+    for p in patterns:
+        if p.particle and p.particle not in particles:
+            continue
+        if all(any(_has(w, after, text, lemmas) for w in g) for g in p.after) and all(
+            any(_has(w, before, text, lemmas) for w in g) for g in p.before
+        ):
+            return p
+    return None
 
 
 def _has(word: str, words: set[str], text: str, lemmas: str) -> bool:
