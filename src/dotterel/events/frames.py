@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from dotterel.actors.resolve import LOCATIVE, ArticleActors
 from dotterel.events.cues import Cues
 from dotterel.events.lexicon import Entry, Lexicon
+from dotterel.ontology import EventTraits
 from dotterel.records import Entity, Mention
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -29,8 +30,6 @@ NOUN_RECIPIENT_PREPS = ("with", "between", "against", "on", "into", "to", "towar
 DEFINITE = {"the", "this", "that", "these", "those"}
 POSSESSIVE_PRONOUNS = {"his", "her", "their", "its", "our", "my", "your"}
 RELATIVE = {"who", "which", "that", "whom"}
-# Types that make no sense without someone on the receiving end.
-ONE_SIDED = {"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"}
 NAME_ENTITIES = {
     "ORG",
     "PERSON",
@@ -74,9 +73,17 @@ class FrameExtractor:
     """Finds frames in one article, given its resolved actors."""
 
     def __init__(  # type: ignore[no-untyped-def]
-        self, doc, actors: ArticleActors, lexicon: Lexicon, cues: Cues, *, keep_irrealis: bool = False
+        self,
+        doc,
+        actors: ArticleActors,
+        lexicon: Lexicon,
+        cues: Cues,
+        *,
+        keep_irrealis: bool = False,
+        traits: EventTraits | None = None,
     ) -> None:
         self.doc = doc
+        self.traits = traits if traits is not None else EventTraits.load()
         # Candidates for the learned check keep wanted, negated and conditional actions; their
         # modality becomes an attribute of the event instead of a reason to drop it.
         self.keep_irrealis = keep_irrealis
@@ -244,15 +251,15 @@ class FrameExtractor:
             and any(t.dep_ == "pobj" and t.head.lower_ == "between" for t in recip_toks)
         ):
             actors, recipients = recipients[:1], recipients[1:]
-        if not actors and len(recipients) > 1 and self._symmetric(entry):
+        if not actors and len(recipients) > 1 and self._mutual(entry):
             actors, recipients = recipients[:1], recipients[1:]
-        if actors and not recipients and self._symmetric(entry):
+        if actors and not recipients and self._mutual(entry):
             codes = {e.code for m in actors for e in m.entities}
             if len(codes) > 1:
                 actors, recipients = actors[:1], actors[1:]
         if require_actors and not actors:
             return None
-        if require_actors and not recipients and entry.event not in ONE_SIDED:
+        if require_actors and not recipients and entry.event not in self.traits.one_sided:
             return None
         return Frame(
             trigger=tok.i,
@@ -294,8 +301,8 @@ class FrameExtractor:
             for e in m.entities
         )
 
-    def _symmetric(self, entry: Entry) -> bool:
-        return entry.event in ("CONSULT", "AGREE", "COOPERATE", "SUPPORT")
+    def _mutual(self, entry: Entry) -> bool:
+        return entry.event in self.traits.mutual
 
     def _mentions(self, toks, recipient: bool = False) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
         out: list[Mention] = []
