@@ -17,6 +17,7 @@ from pathlib import Path
 from dotterel.actors.layers import Layer, Role, read_layer
 from dotterel.datafiles import read_jsonl, read_table, split_list
 from dotterel.errors import DataFileError
+from dotterel.ontology import non_state_codes
 from dotterel.records import Entity
 
 SHIPPED_RANK = 0  # the converted Phoenix dictionaries: under everything the project writes itself
@@ -176,6 +177,8 @@ class KnowledgeBase:
     layer_names: dict[int, str] = field(default_factory=lambda: {BUILTIN_RANK: "built-in"})
     _surnames: dict[str, list[tuple[NamedActor, int]]] | None = None
     builtin_counts: dict[str, int] = field(default_factory=dict)
+    # codes of actors that are not countries (the record codes: UNO, EUR, IGO, ...)
+    non_state: frozenset[str] = field(default_factory=lambda: frozenset(non_state_codes()))
 
     @classmethod
     def load(cls, layers: Sequence[Path | str] = (), *, shipped: bool = True) -> KnowledgeBase:
