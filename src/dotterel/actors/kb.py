@@ -319,9 +319,6 @@ class KnowledgeBase:
     def people_code(self, text: str) -> str | None:
         return self.people.get(_clean(text))
 
-    def capital_code(self, text: str) -> str | None:
-        return self.capitals.get(_clean(text))
-
     def sector_of(self, term: str) -> tuple[str | None, str] | None:
         """(sector, kind) of a lower-case word or phrase, singular or plural."""
         return self.sectors.get(term.lower().strip())
@@ -329,10 +326,6 @@ class KnowledgeBase:
     def named(self, text: str) -> list[NamedActor]:
         text = _clean(text)
         return self.actors.get(text) or self.actors.get(_strip_the(text)) or []
-
-    def all_surface_forms(self) -> set[str]:
-        """Every name the knowledge base can match in text."""
-        return {f.text for f in self.forms}
 
     def people_named(self, surname: str, min_rank: int = 0) -> list[NamedActor]:
         """KB people whose name ends with `surname` ("Hariri": Saad Hariri, Rafik Hariri, ...),

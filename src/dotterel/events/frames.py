@@ -24,7 +24,6 @@ IMPLICIT_OK = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE",
 PLACE_TARGETED = {"ASSAULT", "COERCE"}
 IMPLICIT_SECTOR = {("COERCE", "arrest"): "COP", ("COERCE", "deport"): "COP", ("SANCTION", "convict"): "JUD"}
 TRAVEL = {"travel", "go", "fly", "arrive", "head", "journey", "visit"}
-CLAUSES = ("ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis")
 RECIPIENT_PREPS = ("with", "against", "on", "at", "to", "toward", "towards", "upon")
 NOUN_RECIPIENT_PREPS = ("with", "between", "against", "on", "into", "to", "toward", "towards", "upon", "for", "of")
 DEFINITE = {"the", "this", "that", "these", "those"}
@@ -101,12 +100,6 @@ class FrameExtractor:
         self.directive = cues.of("directive")
 
     # ---- entry points --------------------------------------------------------------------
-
-    def frames(self) -> list[Frame]:
-        out: list[Frame] = []
-        for sent_index, sent in enumerate(self.doc.sents):
-            out.extend(self.sentence_frames(sent, sent_index))
-        return out
 
     def sentence_frames(  # type: ignore[no-untyped-def]
         self, sent, sent_index: int, *, require_actors: bool = True, speech: bool | None = None
