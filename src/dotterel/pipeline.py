@@ -213,18 +213,21 @@ class Coder:
         sents = list(doc.sents)
         focus = actors.focus_country()
         events: list[Event] = []
+        # lexicon frames, reviewed by the classifier on request
         found = [extractor.sentence_frames(sent, index) for index, sent in enumerate(sents)]
         if self.classifier is not None and self.review:
             found = review(self.classifier, sents, found)
         detector = self.detector
         views: list[SentenceView] = []
         detected: list[dict[str, float]] = []
-        if detector is not None:
+        if detector is not None:  # the types each sentence reports, for the events the frames missed
             loose = FrameExtractor(
                 doc, actors, self.lexicon, self.cues, keep_irrealis=True, traits=self.ontology.traits
             )
             views = sentence_views(doc, actors, loose)
             detected = detector.sentence_types(views)
+        # sentence by sentence, in order (the running date and place carry over): places, actors
+        # filled in, one event per dyad, the records; then the detector's additions
         for index, sent in enumerate(sents):
             discourse.enter(index)
             places: dict[int, tuple[Location | None, Location | None]] = {}
