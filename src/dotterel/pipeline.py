@@ -2,6 +2,13 @@
 
 coder = Coder.load()
 events = coder.code(Article(id="a1", text=..., published=date(2025, 1, 10)))
+
+The stages of one article, in order (`Coder._code_doc`): parse; resolve actor mentions
+(actors/resolve.py); read lexicon frames (events/frames.py); optionally have the classifier
+review them (events/review.py); let the learned detector find the types the frames missed
+(events/detector.py); then, sentence by sentence, fill in the countries of uncoded actors
+(actors/fill.py), make one event per dyad (events/dyads.py) and build the records, with date,
+place (context.py) and modality (events/modality.py).
 """
 
 from __future__ import annotations
@@ -12,32 +19,37 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from dotterel.actors.fill import fill_sentence
 from dotterel.actors.kb import KnowledgeBase
 from dotterel.actors.matcher import build_name_matcher
 from dotterel.actors.resolve import ArticleActors
 from dotterel.context import ArticleContext, Discourse
 from dotterel.dates import DateResolver
 from dotterel.errors import InputError, ModelError
-from dotterel.events.candidates import Party, SentenceView, sentence_views
+from dotterel.events.candidates import SentenceView, sentence_views
 from dotterel.events.cues import Cues
-from dotterel.events.detector import EventDetector, Found, dyads_of
+from dotterel.events.detector import EventDetector, dyads_of
+from dotterel.events.dyads import detected_frame, dyads
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
 from dotterel.events.modality import modality_of
 from dotterel.events.model import EventClassifier
+from dotterel.events.review import review
 from dotterel.events.verbdict import VerbDictionary
 from dotterel.invisible import mask_invisible
 from dotterel.language import LanguageCheck
 from dotterel.nlp import DEFAULT_MODEL, load_pipeline, parse
 from dotterel.ontology import Ontology
 from dotterel.places import Gazetteer
-from dotterel.records import Article, Entity, Event, Mention, TextInfo
+from dotterel.records import Article, DateRef, Entity, Event, Location, Mention, TextInfo
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 1_000_000
 BASE_CONFIDENCE = {3: 0.8, 2: 0.7, 1: 0.55}
-OVERRIDE = 0.9  # the classifier replaces a noun-triggered type only when at least this sure
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,11 +68,11 @@ class Coder:
     def __init__(
         self,
         *,
-        nlp,
+        nlp: Language,
         kb: KnowledgeBase,
         lexicon: Lexicon,
         cues: Cues,
-        ontology: Ontology,  # type: ignore[no-untyped-def]
+        ontology: Ontology,
         gazetteer: Gazetteer,
         classifier: EventClassifier | None = None,
         detector: EventDetector | None = None,
@@ -163,7 +175,9 @@ class Coder:
         arts = list(articles)
         for article, doc in zip(arts, parse(self.nlp, (mask_dateline(a.text) for a in arts)), strict=True):
             actors = ArticleActors(doc, self.kb, self.matcher, article.published, speech=self.cues.of("speech"))
-            extractor = FrameExtractor(doc, actors, self.lexicon, self.cues, keep_irrealis=True)
+            extractor = FrameExtractor(
+                doc, actors, self.lexicon, self.cues, keep_irrealis=True, traits=self.ontology.traits
+            )
             yield sentence_views(doc, actors, extractor, self.verbs)
 
     # ---- stages --------------------------------------------------------------------------
@@ -195,41 +209,39 @@ class Coder:
         problem = self.language.problem(article.text)
         return InputError(f"article {article.id!r}", problem) if problem else None
 
-    def _code_doc(self, article: Article, doc) -> list[Event]:  # type: ignore[no-untyped-def]
+    def _code_doc(self, article: Article, doc: Doc) -> list[Event]:
+        """The stages for one parsed article, in order; each returns records for the next."""
         actors = ArticleActors(doc, self.kb, self.matcher, article.published, speech=self.cues.of("speech"))
-        extractor = FrameExtractor(doc, actors, self.lexicon, self.cues)
+        extractor = FrameExtractor(doc, actors, self.lexicon, self.cues, traits=self.ontology.traits)
         ctx = ArticleContext(doc=doc, resolver=DateResolver(article.published), gazetteer=self.gazetteer).build()
         discourse = Discourse(ctx=ctx, published=article.published)
         sents = list(doc.sents)
         focus = actors.focus_country()
         events: list[Event] = []
+        # lexicon frames, reviewed by the classifier on request
         found = [extractor.sentence_frames(sent, index) for index, sent in enumerate(sents)]
         if self.classifier is not None and self.review:
-            found = self._review(doc, sents, found)
-        detected = None
-        if self.detector is not None:
-            loose = FrameExtractor(doc, actors, self.lexicon, self.cues, keep_irrealis=True)
+            found = review(self.classifier, sents, found)
+        detector = self.detector
+        views: list[SentenceView] = []
+        detected: list[dict[str, float]] = []
+        if detector is not None:  # the types each sentence reports, for the events the frames missed
+            loose = FrameExtractor(
+                doc, actors, self.lexicon, self.cues, keep_irrealis=True, traits=self.ontology.traits
+            )
             views = sentence_views(doc, actors, loose, self.verbs)
-            detected = self.detector.sentence_types(views)
+            detected = detector.sentence_types(views)
+        # sentence by sentence, in order (the running date and place carry over): places, actors
+        # filled in, one event per dyad, the records; then the detector's additions
         for index, sent in enumerate(sents):
             discourse.enter(index)
-            places = {}
-            filled = []
+            places: dict[int, tuple[Location | None, Location | None]] = {}
+            if detector is not None:  # lexicon events of a type the detector rules out are dropped
+                found[index] = [f for f in found[index] if detector.keeps(detected[index], f.event)]
             for frame in found[index]:
-                if detected is not None and not self.detector.keeps(detected[index], frame.event):  # type: ignore[union-attr]
-                    continue
                 own_place = ctx.own_place(doc[frame.trigger])
-                place = discourse.place_for(own_place)
-                places[frame.trigger] = (own_place, place)
-                frame = _fill_unknown(
-                    frame,
-                    own_place.country_code if own_place else None,
-                    focus,
-                    scene=place.country_code if place else None,
-                )
-                if not any(m.rule == "implicit-target" and m.entities[0].code is None for m in frame.recipients):
-                    filled.append(frame)  # a target with neither name nor place is no dyad
-            for frame in _one_per_dyad(_split(filled)):
+                places[frame.trigger] = (own_place, discourse.place_for(own_place))
+            for frame in dyads(fill_sentence(found[index], places, focus), self.ontology.traits):
                 tok = doc[frame.trigger]
                 own_place, place = places[frame.trigger]
                 if own_place is not None:
@@ -238,14 +250,14 @@ class Coder:
                     )
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
                 events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
-            if detected is not None:
+            if detector is not None:
                 mine = [e for e in events if e.text_info.sentence == index]
                 covered = {e.event for e in mine}
-                dyads = set().union(
+                pairs = set().union(
                     *(dyads_of([a.code for _, a in e.actor], [r.code for _, r in e.recipient]) for e in mine)
                 )
-                for extra in self.detector.added(views[index], detected[index], covered, dyads):  # type: ignore[union-attr]
-                    frame = _detected_frame(extra)
+                for extra in detector.added(views[index], detected[index], covered, pairs):
+                    frame = detected_frame(extra)
                     tok = doc[frame.trigger]
                     place = discourse.place_for(ctx.own_place(tok))
                     date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
@@ -254,9 +266,7 @@ class Coder:
                             article, sent, index, frame, extractor, tok, date, place, len(events), extra.confidence
                         )
                     )
-        if detected is not None and self.detector is not None:
-            # one calibrated probability of being right, whatever found the event
-            detector = self.detector
+        if detector is not None:  # one calibrated probability of being right, whatever found the event
             events = [
                 replace(
                     e,
@@ -273,65 +283,21 @@ class Coder:
             ]
         return events
 
-    def _review(self, doc, sents, found: list[list[Frame]]) -> list[list[Frame]]:  # type: ignore[no-untyped-def]
-        """The learned classifier reads each lexicon frame's sentence with its actor and recipient marked.
-
-        It confirms the lexicon's type (raising the confidence), or, when it is sure and the trigger is
-        an event noun (the lexicon's weakest evidence), replaces it. It never adds events and never
-        touches modality: a hedged claim stays hedged.
-        """
-        jobs: list[tuple[int, int]] = []
-        items = []
-        for s_i, frames in enumerate(found):
-            start, end = sents[s_i].start_char, sents[s_i].end_char
-            text = sents[s_i].text
-
-            def inside(m: Mention) -> bool:
-                return m.index >= 0 and start <= m.char_start < m.char_end <= end  # noqa: B023
-
-            for f_i, f in enumerate(frames):
-                a = next((m for m in f.actors if inside(m)), None)
-                r = next((m for m in f.recipients if inside(m)), None)
-                if a is None or f.priority < 2:
-                    continue
-                jobs.append((s_i, f_i))
-                items.append(
-                    (
-                        text,
-                        (a.char_start - start, a.char_end - start),
-                        (r.char_start - start, r.char_end - start) if r is not None else None,
-                    )
-                )
-        if not items:
-            return found
-        probs = self.classifier.predict_pairs(items)  # type: ignore[union-attr]
-        out = [list(frames) for frames in found]
-        for (s_i, f_i), p in zip(jobs, probs, strict=True):
-            f = out[s_i][f_i]
-            label = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}.get(f.event, f.event)
-            top, p_top = max(((k, v) for k, v in p.items() if k != "NONE"), key=lambda kv: kv[1])
-            if top == label:
-                out[s_i][f_i] = replace(f, model_prob=p_top, rule=f"{f.rule}+classifier")
-            elif p_top >= OVERRIDE and p.get(label, 0.0) < 0.05 and f.priority == 2:
-                event = "RETREAT" if top == "YIELD" else top
-                out[s_i][f_i] = replace(
-                    f, event=event, mode=None, cameo=None, model_prob=p_top, rule=f"classifier(over {f.rule})"
-                )
-        return out
-
     def _event(
         self,
         article: Article,
-        sent,
+        sent: Span,
         index: int,
         frame: Frame,
         extractor: FrameExtractor,
-        tok,  # type: ignore[no-untyped-def]
-        date,
-        place,
+        tok: Token,
+        date: DateRef | None,
+        place: Location | None,
         n: int,
         confidence: float | None = None,
     ) -> Event:
+        """The record of one event: the frame's type and parties with the evidence sentence, date,
+        place, modality, ontology fields and a confidence."""
         words = [t for t in sent if not t.is_space]
         start, end = (
             (words[0].idx, words[-1].idx + len(words[-1].text)) if words else (sent.start_char, sent.end_char)
@@ -421,129 +387,6 @@ def _entities(mentions: tuple[Mention, ...]) -> tuple[tuple[Mention | None, Enti
                 seen.add(key)
                 out.append((m, e))
     return tuple(out)
-
-
-STATE_SECTORS = {"GOV", "COP", "JUD", "MIL", "LEG", "SPY"}
-
-
-def _fill_unknown(f: Frame, place_code: str | None, focus: str | None, scene: str | None = None) -> Frame:
-    """Actors the text gives no country take one from the event: its own place, the state that acts
-    on them, else the article's focus country.
-
-    "Police detained dozens of demonstrators" in Tbilisi are Georgian; "Kenyan police arrested three
-    men" arrested Kenyans; "his parents" in a story about Britain are British. A person without a
-    stated nationality takes the focus country, not the place they happen to be in. An unnamed agent
-    ("is being held in a Kurdish prison") takes only the place's country, its own or the scene's
-    ("The reporter was arrested", in a story set in Moscow); an unnamed accuser none.
-    """
-
-    def known(mentions: tuple[Mention, ...]) -> set[str]:
-        return {e.code for m in mentions for e in m.entities if e.code}
-
-    def state_side(mentions: tuple[Mention, ...]) -> str | None:
-        codes = {e.code for m in mentions for e in m.entities if e.code and e.sector in STATE_SECTORS}
-        return next(iter(codes)) if len(codes) == 1 else None
-
-    def fill(mentions: tuple[Mention, ...], other: tuple[Mention, ...]) -> tuple[Mention, ...]:
-        out = []
-        for m in mentions:
-            if m.rule == "ambiguous-name":  # several known people of that name, the text does not say: no guess
-                out.append(m)
-                continue
-            person = any(e.kind == "person" for e in m.entities) or m.kind in ("pronoun", "name")
-            partner = state_side(other) if f.event in ("COERCE", "PROTEST") else None
-            if m.rule == "implicit-agent":
-                code = place_code or scene
-            elif m.rule == "implicit-target":
-                code = place_code
-            elif m.rule.startswith("implicit"):
-                code = None
-            elif person:
-                code = focus  # where someone is says little about whose national they are
-            else:
-                code = place_code or partner or focus
-            if code and any(e.code is None for e in m.entities):
-                ents = tuple(replace(e, code=code, inferred=True) if e.code is None else e for e in m.entities)
-                m = replace(m, entities=ents)
-            out.append(m)
-        return tuple(out)
-
-    return replace(f, actors=fill(f.actors, f.recipients), recipients=fill(f.recipients, f.actors))
-
-
-def _detected_frame(found: Found) -> Frame:
-    """A detector event in the shape of a frame: only the chosen entities on each side."""
-    c = found.candidate
-
-    def side(party: Party | None) -> tuple[Mention, ...]:
-        return () if party is None else (replace(party.mention, entities=(party.entity,)),)
-
-    return Frame(
-        trigger=c.trigger,
-        event=c.event,
-        mode=None,
-        cameo=found.cameo,
-        actors=side(c.actor),
-        recipients=side(c.recipient),
-        sentence=c.sentence,
-        rule=f"detector(p={found.probability:.2f})+pairs(margin={found.margin:.2f})",
-        priority=0,
-        lexicon_key="",
-    )
-
-
-def _codes(mentions: tuple[Mention, ...]) -> frozenset[tuple[str | None, str | None]]:
-    return frozenset((e.code, e.sector) for m in mentions for e in m.entities)
-
-
-def _split(frames: list[Frame]) -> list[Frame]:
-    """One event per recipient country: "support for the people of Gaza and Lebanon" is two."""
-    out: list[Frame] = []
-    for f in frames:
-        codes: dict[str | None, list[Mention]] = {}
-        for m in f.recipients:
-            for e in m.entities:
-                single = replace(m, entities=(e,))
-                codes.setdefault(e.code, []).append(single)
-        if len(codes) <= 1:
-            out.append(f)
-            continue
-        for group in codes.values():
-            out.append(replace(f, recipients=tuple(group)))
-    # drop events of an actor on itself (same entities on both sides)
-    return [f for f in out if not _self_directed(f)]
-
-
-def _self_directed(f: Frame) -> bool:
-    """The same actor on both sides: a named entity, or one mention and a reference back to it."""
-    a_names = {(e.code, e.name) for m in f.actors for e in m.entities if e.name}
-    r_names = {(e.code, e.name) for m in f.recipients for e in m.entities if e.name}
-    if r_names and r_names <= a_names and all(e.name for m in f.recipients for e in m.entities):
-        return True
-    a_ids = {m.index for m in f.actors} | {m.antecedent for m in f.actors}
-    a_ents = {e for m in f.actors for e in m.entities}
-    return bool(f.recipients) and all(
-        (m.index in a_ids or (m.antecedent is not None and m.antecedent in a_ids)) and set(m.entities) <= a_ents
-        for m in f.recipients
-    )
-
-
-def _one_per_dyad(frames: list[Frame]) -> list[Frame]:
-    """One event per dyad per sentence; the lexicon beats reported-speech evaluation."""
-    best: dict[tuple[frozenset, frozenset], Frame] = {}
-    order: list[tuple[frozenset, frozenset]] = []
-    for f in frames:
-        a, r = _codes(f.actors), _codes(f.recipients)
-        key = (a, r)
-        sym = (r, a)
-        if sym in best and f.event in ("CONSULT", "AGREE", "COOPERATE"):
-            key = sym
-        if key not in best:
-            best[key] = f
-            order.append(key)
-        elif f.priority > best[key].priority:
-            best[key] = f
-    return sorted((best[k] for k in order), key=lambda f: f.trigger)
 
 
 def published_date(value: str | None, where: str) -> dt.date | None:

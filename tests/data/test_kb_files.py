@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from dotterel.ontology import non_state_codes
+
 DATA = Path(__file__).resolve().parents[2] / "src/dotterel/data"
 
 PLOVER_SECTORS = {
@@ -18,7 +20,7 @@ PLOVER_SECTORS = {
     # less frequent
     "AGR", "BUS", "CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP", "PRE", "REL", "SOC",
 }  # fmt: skip
-NONSTATE_CODES = {"UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC"}
+NONSTATE_CODES = set(non_state_codes())
 ACTOR_KINDS = {"person", "group", "org", "media"}
 
 FILES = [

@@ -80,6 +80,23 @@ def test_plover_json_shape(plover: dict) -> None:
     assert {"GOV", "MIL", "REB", "COP", "CVL"} <= set(plover["sectors"])
 
 
+def test_event_traits_are_consistent(plover: dict) -> None:
+    types = plover["event_types"]
+    for name, t in types.items():
+        assert all(isinstance(t[k], bool) for k in ("symmetric", "mutual", "one_sided")), name
+        assert not t["symmetric"] or t["mutual"], f"{name}: a symmetric type reads listed parties as both sides"
+        assert not (t["symmetric"] and t["one_sided"]), f"{name}: a symmetric type has two sides"
+    assert types["CONSULT"]["symmetric"] and not types["ACCUSE"]["symmetric"]
+    assert types["PROTEST"]["one_sided"] and not types["ASSAULT"]["one_sided"]
+
+
+def test_non_state_codes_are_the_record_codes_of_the_contract(plover: dict) -> None:
+    codes = plover["non_state_codes"]
+    assert codes["record"] == ["UNO", "EUR", "IGO", "NGO", "IMG", "MNC", "ISM"]  # CONTRACT.md's entity codes
+    assert not set(codes["record"]) & set(codes["cameo"])
+    assert all(re.fullmatch(r"[A-Z]{3}", c) for c in codes["record"] + codes["cameo"])
+
+
 # ---------------------------------------------------------------- cameo.tsv
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 from dotterel.actors.layers import Layer, Role, read_layer
 from dotterel.datafiles import read_jsonl, read_table, split_list
 from dotterel.errors import DataFileError
+from dotterel.ontology import non_state_codes
 from dotterel.records import Entity
 
 SHIPPED_RANK = 0  # the converted Phoenix dictionaries: under everything the project writes itself
@@ -184,6 +185,8 @@ class KnowledgeBase:
     layer_names: dict[int, str] = field(default_factory=lambda: {BUILTIN_RANK: "built-in"})
     _surnames: dict[str, list[tuple[NamedActor, int]]] | None = None
     builtin_counts: dict[str, int] = field(default_factory=dict)
+    # codes of actors that are not countries (the record codes: UNO, EUR, IGO, ...)
+    non_state: frozenset[str] = field(default_factory=lambda: frozenset(non_state_codes()))
 
     @classmethod
     def load(cls, layers: Sequence[Path | str] = (), *, shipped: bool = True) -> KnowledgeBase:
@@ -324,9 +327,6 @@ class KnowledgeBase:
     def people_code(self, text: str) -> str | None:
         return self.people.get(_clean(text))
 
-    def capital_code(self, text: str) -> str | None:
-        return self.capitals.get(_clean(text))
-
     def sector_of(self, term: str) -> tuple[str | None, str] | None:
         """(sector, kind) of a lower-case word or phrase, singular or plural."""
         return self.sectors.get(term.lower().strip())
@@ -334,10 +334,6 @@ class KnowledgeBase:
     def named(self, text: str) -> list[NamedActor]:
         text = _clean(text)
         return self.actors.get(text) or self.actors.get(_strip_the(text)) or []
-
-    def all_surface_forms(self) -> set[str]:
-        """Every name the knowledge base can match in text."""
-        return {f.text for f in self.forms}
 
     def people_named(self, surname: str, min_rank: int = 0) -> list[NamedActor]:
         """KB people whose name ends with `surname` ("Hariri": Saad Hariri, Rafik Hariri, ...),

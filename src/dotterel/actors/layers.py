@@ -30,11 +30,10 @@ from typing import Any
 
 from dotterel.actors.petrarch import ActorRecord, AgentRecord, Problem, parse_actors, parse_agents
 from dotterel.errors import DataFileError
+from dotterel.ontology import non_state_codes
 
 FORMAT = "dotterel-kb-layer"
 FORMAT_VERSION = 1
-# Codes that are not countries: their entries are organizations or groups, not country names.
-NON_STATE = frozenset({"IGO", "NGO", "NGM", "UNO", "EUR", "IMG", "MNC", "ISM", "INT"})
 GROUP_SECTORS = frozenset({"REB", "UAF", "PRM", "CRM", "OPP", "PTY"})
 
 
@@ -126,15 +125,18 @@ def _date_text(d: dt.date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
-def _kind(record: ActorRecord, roles: Sequence[Role], given_names: frozenset[str] = frozenset()) -> str:
+def _kind(
+    record: ActorRecord, roles: Sequence[Role], given_names: frozenset[str], non_state: frozenset[str]
+) -> str:
     """person (dated roles, or a name that starts with a known given name), country (a bare
-    country code), group (armed, opposition or militant codes) or org."""
+    country code), group (armed, opposition or militant codes) or org. Entries under a
+    `non_state` code are organizations or groups, not country names."""
     if any(r.start is not None or r.end is not None for r in roles):
-        return "person" if all((r.code or "") not in NON_STATE for r in roles) else "org"
+        return "person" if all((r.code or "") not in non_state for r in roles) else "org"
     if len(record.name.split()) > 1 and record.name.split()[0].title() in given_names:
         return "person"
     cameos = [r.role or "" for r in roles]
-    if all(len(c) == 3 and c.isalpha() and c not in NON_STATE for c in cameos):
+    if all(len(c) == 3 and c.isalpha() and c not in non_state for c in cameos):
         return "country"
     if any(r.sector in GROUP_SECTORS for r in roles) or any(c.startswith("IMG") for c in cameos):
         return "group"
@@ -165,6 +167,8 @@ def convert_actor(
     sectors: Mapping[str, str],
     countries: Mapping[str, str] | None = None,
     given_names: frozenset[str] = frozenset(),
+    *,
+    non_state: frozenset[str],
 ) -> LayerActor:
     roles: list[Role] = []
     for r in record.restrictions:
@@ -186,7 +190,7 @@ def convert_actor(
     return LayerActor(
         name=names[0],
         aliases=tuple(names[1:]),
-        kind=_kind(record, roles, given_names),
+        kind=_kind(record, roles, given_names, non_state),
         roles=tuple(roles),
         source=record.source,
     )
@@ -242,6 +246,7 @@ def import_petrarch(
     given_names: frozenset[str] = frozenset(),
 ) -> ImportResult:
     """Read PETRARCH actor and agent dictionaries into a layer (not yet written)."""
+    non_state = frozenset(non_state_codes("dictionary"))
     actors: list[LayerActor] = []
     agents: list[LayerAgent] = []
     problems: list[Problem] = []
@@ -250,7 +255,9 @@ def import_petrarch(
         text, digest = _read_source(path)
         parsed = parse_actors(text, path.name)
         problems.extend(parsed.problems)
-        actors.extend(convert_actor(r, sectors, countries, given_names) for r in parsed.actors)
+        actors.extend(
+            convert_actor(r, sectors, countries, given_names, non_state=non_state) for r in parsed.actors
+        )
         sources.append(
             {
                 "file": path.name,

@@ -151,7 +151,6 @@ QUANTIFIERS = {
     "both",
     "number",
 }
-NON_STATE = {"UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC"}
 # Sectors whose people "in" a country are not thereby of it (foreign correspondents, refugees).
 PLACE_IS_NOT_NATIONALITY = {"JRN", "REF"}
 
@@ -292,7 +291,7 @@ class ArticleActors:
             if m.kind == "pronoun" or m.antecedent is not None:
                 continue
             for e in m.entities:
-                if e.code and len(e.code) == 3 and e.code not in NON_STATE:
+                if e.code and len(e.code) == 3 and e.code not in self.kb.non_state:
                     counts[e.code] = counts.get(e.code, 0) + 1
         for tok in self.doc:
             code = self.kb.adjective_code(tok.text) if tok.pos_ == "ADJ" or tok.ent_type_ == "NORP" else None

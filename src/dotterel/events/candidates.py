@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from dotterel.actors.resolve import NON_STATE, ArticleActors
+from dotterel.actors.resolve import ArticleActors
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.verbdict import Hit, VerbDictionary
 from dotterel.records import Entity, Mention
@@ -219,7 +219,7 @@ class SentenceView:
         doc = self.sent.doc
         head = doc[m.head] if 0 <= m.head < len(doc) else doc[trigger]
         code = e.code
-        cclass = "null" if not code else ("ns" if code in NON_STATE else "iso")
+        cclass = "null" if not code else ("ns" if code in self.extractor.actors.kb.non_state else "iso")
         out = [
             f"{slot}:code={cclass}",
             f"{slot}:code={cclass}|T={event}",

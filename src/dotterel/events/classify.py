@@ -129,7 +129,7 @@ def _find(text: str, span: str | None) -> tuple[int, int] | None:
 
 def _classify_doc(coder, item: Item, doc) -> Answer:  # type: ignore[no-untyped-def]
     actors = ArticleActors(doc, coder.kb, coder.matcher, None, speech=coder.cues.of("speech"))
-    extractor = FrameExtractor(doc, actors, coder.lexicon, coder.cues)
+    extractor = FrameExtractor(doc, actors, coder.lexicon, coder.cues, traits=coder.ontology.traits)
     frames: list[Frame] = []
     for index, sent in enumerate(doc.sents):
         frames.extend(extractor.sentence_frames(sent, index, require_actors=False))

@@ -16,6 +16,7 @@ from spacy.tokens import Token
 from dotterel.actors.resolve import LOCATIVE, ArticleActors
 from dotterel.events.cues import Cues
 from dotterel.events.lexicon import Entry, Lexicon
+from dotterel.ontology import EventTraits
 from dotterel.records import Entity, Mention
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -26,14 +27,11 @@ PLACE_TARGETED = {"ASSAULT", "COERCE"}
 RELATION_NOUNS = {"tie", "ties", "relation", "relationship", "contact", "link"}
 IMPLICIT_SECTOR = {("COERCE", "arrest"): "COP", ("COERCE", "deport"): "COP", ("SANCTION", "convict"): "JUD"}
 TRAVEL = {"travel", "go", "fly", "arrive", "head", "journey", "visit"}
-CLAUSES = ("ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis")
 RECIPIENT_PREPS = ("with", "against", "on", "at", "to", "toward", "towards", "upon")
 NOUN_RECIPIENT_PREPS = ("with", "between", "against", "on", "into", "to", "toward", "towards", "upon", "for", "of")
 DEFINITE = {"the", "this", "that", "these", "those"}
 POSSESSIVE_PRONOUNS = {"his", "her", "their", "its", "our", "my", "your"}
 RELATIVE = {"who", "which", "that", "whom"}
-# Types that make no sense without someone on the receiving end.
-ONE_SIDED = {"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"}
 NAME_ENTITIES = {
     "ORG",
     "PERSON",
@@ -77,9 +75,17 @@ class FrameExtractor:
     """Finds frames in one article, given its resolved actors."""
 
     def __init__(  # type: ignore[no-untyped-def]
-        self, doc, actors: ArticleActors, lexicon: Lexicon, cues: Cues, *, keep_irrealis: bool = False
+        self,
+        doc,
+        actors: ArticleActors,
+        lexicon: Lexicon,
+        cues: Cues,
+        *,
+        keep_irrealis: bool = False,
+        traits: EventTraits | None = None,
     ) -> None:
         self.doc = doc
+        self.traits = traits if traits is not None else EventTraits.load()
         # Candidates for the learned check keep wanted, negated and conditional actions; their
         # modality becomes an attribute of the event instead of a reason to drop it.
         self.keep_irrealis = keep_irrealis
@@ -97,12 +103,6 @@ class FrameExtractor:
         self.directive = cues.of("directive")
 
     # ---- entry points --------------------------------------------------------------------
-
-    def frames(self) -> list[Frame]:
-        out: list[Frame] = []
-        for sent_index, sent in enumerate(self.doc.sents):
-            out.extend(self.sentence_frames(sent, sent_index))
-        return out
 
     def sentence_frames(  # type: ignore[no-untyped-def]
         self, sent, sent_index: int, *, require_actors: bool = True, speech: bool | None = None
@@ -247,7 +247,7 @@ class FrameExtractor:
             and any(t.dep_ == "pobj" and t.head.lower_ == "between" for t in recip_toks)
         ):
             actors, recipients = recipients[:1], recipients[1:]
-        if not actors and len(recipients) > 1 and self._symmetric(entry):
+        if not actors and len(recipients) > 1 and self._mutual(entry):
             actors, recipients = recipients[:1], recipients[1:]
         if actors and not recipients and self._reciprocal(entry) and len(_parties(actors)) > 1:
             # "Kiir and Machar agreed", "France and Germany met": a list subject of a reciprocal act
@@ -259,7 +259,7 @@ class FrameExtractor:
             )
         if require_actors and not actors:
             return None
-        if require_actors and not recipients and entry.event not in ONE_SIDED:
+        if require_actors and not recipients and entry.event not in self.traits.one_sided:
             return None
         return Frame(
             trigger=tok.i,
@@ -301,16 +301,14 @@ class FrameExtractor:
             for e in m.entities
         )
 
-    def _symmetric(self, entry: Entry) -> bool:
-        return entry.event in ("CONSULT", "AGREE", "COOPERATE", "SUPPORT")
+    def _mutual(self, entry: Entry) -> bool:
+        return entry.event in self.traits.mutual
 
     def _reciprocal(self, entry: Entry) -> bool:
         """Acts a list subject does with each other: meeting, agreeing, cooperating, and the
         SUPPORT acts of a light-verb phrase ("signed an accord", "restored ties"); not welcoming,
         praising or endorsing, which a list of actors does each on its own."""
-        return entry.event in ("CONSULT", "AGREE", "COOPERATE") or (
-            entry.event == "SUPPORT" and bool(entry.objects)
-        )
+        return entry.event in self.traits.mutual and (entry.event != "SUPPORT" or bool(entry.objects))
 
     def _mentions(self, toks, recipient: bool = False) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
         out: list[Mention] = []

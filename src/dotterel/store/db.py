@@ -23,6 +23,7 @@ from pathlib import Path
 
 from dotterel.errors import DotterelError
 from dotterel.lead import in_lead
+from dotterel.ontology import EventTraits
 from dotterel.records import Article, Entity, Event, Mention
 from dotterel.store import merge
 from dotterel.store.schema import MIGRATIONS
@@ -83,6 +84,7 @@ class Store:
         self._conn = conn
         self.path = path
         self.readonly = readonly
+        self._traits = EventTraits.load()  # the merge rule orders the sides of all but symmetric types
 
     # ---- opening --------------------------------------------------------------------------
 
@@ -302,10 +304,11 @@ class Store:
                     merge.assign(
                         conn,
                         rowid=rowid,
-                        facts=merge.facts_of(event),
+                        facts=merge.facts_of(event, self._traits),
                         article_id=article.id,
                         sentence_id=sentence_id,
                         now=now,
+                        traits=self._traits,
                         search=merge_events,
                     )
                 )
@@ -358,7 +361,7 @@ class Store:
             ).fetchall()
             touched: set[int] = set()
             for row in rows:
-                facts = merge.stored_facts(conn, row[:7])
+                facts = merge.stored_facts(conn, row[:7], self._traits)
                 touched.add(
                     merge.assign(
                         conn,
@@ -367,6 +370,7 @@ class Store:
                         article_id=row[7],
                         sentence_id=row[8],
                         now=now,
+                        traits=self._traits,
                         search=merge_events,
                     )
                 )

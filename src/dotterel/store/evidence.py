@@ -26,7 +26,6 @@ from dotterel.store.query import (
 )
 
 SpanKind = Literal["trigger", "actor", "recipient", "date", "place", "evidence"]
-SPAN_KINDS: tuple[SpanKind, ...] = ("trigger", "actor", "recipient", "date", "place")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
 
 

@@ -131,7 +131,7 @@ def export(
             raise DotterelError("Parquet is a binary format: give --output FILE")
         from dotterel.export.parquet import write_parquet
 
-        with _atomic(output, binary=True) as path:
+        with _atomic(output) as path:
             rows = _rows(store, f, merged)
             return ExportResult(rows=write_parquet(rows, FLAT_COLUMNS, path))
     with _text_output(output, stream) as out:
@@ -166,7 +166,7 @@ def _rows(store: Store, f: EventFilter | None, merged: bool) -> Iterator[dict[st
 
 
 @contextmanager
-def _atomic(output: str, *, binary: bool) -> Iterator[Path]:
+def _atomic(output: str) -> Iterator[Path]:
     """A temporary path next to `output`, renamed to it when the block succeeds, removed otherwise.
 
     The file gets the mode any new file gets (0666 less the umask, like `> file` in a shell), or,
@@ -215,5 +215,5 @@ def _text_output(output: str, stream: TextIO | None) -> Iterator[TextIO]:
             raise DotterelError("output '-' needs a stream to write to")
         yield stream
         return
-    with _atomic(output, binary=False) as path, path.open("w", encoding="utf-8", newline="") as handle:
+    with _atomic(output) as path, path.open("w", encoding="utf-8", newline="") as handle:
         yield handle

@@ -26,14 +26,13 @@ from typing import TYPE_CHECKING
 
 from dotterel.datafiles import read_table, read_text
 from dotterel.errors import DotterelError
-from dotterel.ontology import PLOVER_TYPES
+from dotterel.ontology import PLOVER_TYPES, non_state_codes
 from dotterel.store.query import ActorSpec, EventFilter, fts_query
 
 if TYPE_CHECKING:
     from dotterel.store.db import Store
 
 FIELDS = ("since", "until", "actor", "recipient", "event", "cameo", "quad", "source", "article", "text", "limit")
-NON_STATE_CODES = ("UNO", "EUR", "IGO", "NGO", "IMG", "MNC", "ISM")  # CONTRACT.md's codes that are not countries
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _CODE = re.compile(r"^[A-Z]{3}$")
 
@@ -85,7 +84,7 @@ class Vocabulary:
             events=PLOVER_TYPES,
             cameo=frozenset(row["code"] for row in read_table("ontology/cameo.tsv").rows),
             sectors=frozenset(s.upper() for s in plover.get("sectors", {})),
-            codes=frozenset(codes | set(NON_STATE_CODES)),
+            codes=frozenset(codes | set(non_state_codes())),
             in_store=_store_lookup(store) if store is not None else None,
         )
 
@@ -222,7 +221,7 @@ def _actor(value: str | None, name: str, vocabulary: Vocabulary) -> ActorSpec | 
             value,
             f"{code} is not a known actor code",
             _close(code, vocabulary.codes),
-            f"ISO 3166 alpha-3 country codes, {', '.join(NON_STATE_CODES)}",
+            f"ISO 3166 alpha-3 country codes, {', '.join(non_state_codes())}",
         )
     if sector and sector not in vocabulary.sectors and not vocabulary.stored("sector", sector):
         raise FilterError(

@@ -4,9 +4,10 @@ merged event that keeps every raw event, its article and its evidence sentence.
 The rule. Two raw events are the same event when all of these hold:
 
 1. Same merge key: PLOVER event type, CAMEO root code (first two digits), negation, and the set
-   of actor country codes and the set of recipient country codes. For CONSULT, AGREE and
-   COOPERATE the two sides are unordered ("Iraq's PM met Khamenei" and "Khamenei met Iraq's PM"
-   are one meeting); for all other types direction matters.
+   of actor country codes and the set of recipient country codes. For the symmetric types
+   (ontology/plover.json: CONSULT, AGREE, COOPERATE) the two sides are unordered ("Iraq's PM
+   met Khamenei" and "Khamenei met Iraq's PM" are one meeting); for all other types direction
+   matters.
 2. Dates close enough, at the same precision: both day-precise and at most one day apart
    (reports disagree by a day across time zones and "late on Wednesday"); month-precise
    only with the same month; year-precise only with the same year. Events without a date, or
@@ -32,9 +33,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from dotterel.ontology import EventTraits
 from dotterel.records import Event
 
-SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 DAY_WINDOW = 1
 NAMED_KINDS = frozenset({"person", "group", "org"})
 UNKNOWN = "?"
@@ -62,10 +63,7 @@ class Facts:
     actor: Side
     recipient: Side
     tokens: frozenset[str]
-
-    @property
-    def symmetric(self) -> bool:
-        return self.event in SYMMETRIC
+    symmetric: bool  # the type's sides are unordered (ontology traits)
 
     @property
     def key(self) -> str | None:
@@ -97,7 +95,8 @@ def side_of(entities: Iterable[tuple[str | None, str | None, str | None, str]]) 
     return Side(codes=frozenset(codes), sectors=frozenset(sectors), names=frozenset(names))
 
 
-def facts_of(event: Event) -> Facts:
+def facts_of(event: Event, traits: EventTraits | None = None) -> Facts:
+    traits = traits if traits is not None else EventTraits.load()
     date = event.date
     return Facts(
         event=event.event,
@@ -108,6 +107,7 @@ def facts_of(event: Event) -> Facts:
         actor=side_of((e.code, e.sector, e.name, e.kind) for _, e in event.actor),
         recipient=side_of((e.code, e.sector, e.name, e.kind) for _, e in event.recipient),
         tokens=tokens(event.event_text),
+        symmetric=event.event in traits.symmetric,
     )
 
 
@@ -187,6 +187,7 @@ def assign(
     article_id: str,
     sentence_id: int,
     now: str,
+    traits: EventTraits,
     search: bool = True,
 ) -> int:
     """Link raw event `rowid` to the merged event it belongs to (created if none); its id.
@@ -205,7 +206,9 @@ def assign(
             "SELECT id FROM merged_events WHERE merge_key = ? AND date_precision = ? AND date_start BETWEEN ? AND ?",
             (key, facts.precision, low, high),
         ).fetchall()
-        merged_id = choose(facts, (Candidate(merged_id=r[0], members=member_facts(conn, r[0])) for r in rows))
+        merged_id = choose(
+            facts, (Candidate(merged_id=r[0], members=member_facts(conn, r[0], traits)) for r in rows)
+        )
     if merged_id is None:
         merged_id = conn.execute(
             "INSERT INTO merged_events (merge_key, date_start, date_precision, first_added) VALUES (?, ?, ?, ?)",
@@ -219,16 +222,16 @@ def assign(
     return merged_id
 
 
-def member_facts(conn: sqlite3.Connection, merged_id: int) -> tuple[Facts, ...]:
+def member_facts(conn: sqlite3.Connection, merged_id: int, traits: EventTraits) -> tuple[Facts, ...]:
     rows = conn.execute(
         "SELECT e.id, e.event, e.cameo, e.negated, e.date_start, e.date_precision, e.event_text "
         "FROM event_sources s JOIN events e ON e.id = s.event_rowid WHERE s.merged_id = ? ORDER BY e.id",
         (merged_id,),
     ).fetchall()
-    return tuple(stored_facts(conn, row) for row in rows)
+    return tuple(stored_facts(conn, row, traits) for row in rows)
 
 
-def stored_facts(conn: sqlite3.Connection, row: tuple[Any, ...]) -> Facts:
+def stored_facts(conn: sqlite3.Connection, row: tuple[Any, ...], traits: EventTraits) -> Facts:
     rowid, event, cameo, negated, date_start, precision, text = row
     ents = conn.execute(
         "SELECT role, code, sector, name, kind FROM entities WHERE event_rowid = ? ORDER BY role, position",
@@ -243,6 +246,7 @@ def stored_facts(conn: sqlite3.Connection, row: tuple[Any, ...]) -> Facts:
         actor=side_of((c, s, n, k) for role, c, s, n, k in ents if role == "actor"),
         recipient=side_of((c, s, n, k) for role, c, s, n, k in ents if role == "recipient"),
         tokens=tokens(text),
+        symmetric=event in traits.symmetric,
     )
 
 

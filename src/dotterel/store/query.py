@@ -328,7 +328,6 @@ _ORDER = {
     "confidence": " ORDER BY e.confidence, e.id",
     "-confidence": " ORDER BY e.confidence DESC, e.id",
 }
-ORDERS = tuple(_ORDER)
 
 
 def iter_events(
