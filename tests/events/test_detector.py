@@ -55,3 +55,45 @@ def test_events_carry_calibrated_confidence(coder):
     text = "Russia condemned the US air strikes on Syria. The weather in Moscow was mild on Tuesday."
     events = coder.code(Article(id="a", text=text, published=dt.date(2024, 3, 5)))
     assert events and all(0.0 < e.confidence < 1.0 for e in events)
+
+
+def _detector(coder, **op):
+    from dataclasses import replace
+
+    from dotterel.events.detector import EventDetector
+
+    det = coder.detector
+    return EventDetector(
+        detector=det.detector, pairs=det.pairs, types=det.types, operating=replace(det.operating, **op)
+    )
+
+
+def test_detector_adds_no_second_type_for_a_dyad_the_lexicon_already_has(coder):
+    views = _views(coder, "Turkish troops shelled the positions of Syrian rebels near Afrin on Monday.")
+    probs = {"ASSAULT": 0.99}
+    det = _detector(coder, detector=0.5, margin=-9.0, new_dyads=True)
+    found = det.added(views[0], probs, covered=set())
+    assert [f.candidate.event for f in found] == ["ASSAULT"]
+    pair = (found[0].candidate.actor.entity.code, found[0].candidate.recipient.entity.code)
+    assert det.added(views[0], probs, covered=set(), dyads={pair}) == []
+    # without the rule the same dyad gets the second type
+    assert _detector(coder, detector=0.5, margin=-9.0, new_dyads=False).added(
+        views[0], probs, covered=set(), dyads={pair}
+    )
+
+
+def test_lexicon_events_of_a_type_the_detector_rules_out_are_dropped(coder):
+    det = _detector(coder, veto=0.1)
+    assert det.keeps({"ASSAULT": 0.4}, "ASSAULT")
+    assert not det.keeps({"ASSAULT": 0.05}, "ASSAULT")
+
+
+def test_an_uncoded_person_is_also_offered_with_the_articles_focus_country(coder):
+    text = (
+        "Kenya held elections on Monday. Kenyan officials counted votes in Nairobi. "
+        "Kenya's election board met observers. Mr Zxqwor Blanvik criticised the count."
+    )
+    views = _views(coder, text)
+    parties = [(p.mention.text, p.entity.code, p.entity.inferred) for p in views[-1].parties]
+    assert ("Mr Zxqwor Blanvik", "KEN", True) in parties or ("Zxqwor Blanvik", "KEN", True) in parties
+    assert any(code is None for _, code, _ in parties)
