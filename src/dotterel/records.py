@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Precision = Literal["day", "month", "year"]
+EntityKind = Literal["person", "group", "country", "org", "generic"]
+MentionKind = Literal["name", "description", "pronoun", "country", "group"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,7 +33,7 @@ class Entity:
     code: str | None
     sector: str | None = None
     name: str | None = None
-    kind: Literal["person", "group", "country", "org", "generic"] = "generic"
+    kind: EntityKind = "generic"
     inferred: bool = False  # code taken from the article's focus country, not from the text
 
 
@@ -53,7 +55,7 @@ class Mention:
     head: int
     sentence: int
     entities: tuple[Entity, ...]
-    kind: Literal["name", "description", "pronoun", "country", "group"] = "name"
+    kind: MentionKind = "name"
     antecedent: int | None = None
     rule: str = ""
 

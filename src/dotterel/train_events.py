@@ -27,7 +27,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,6 +37,9 @@ from dotterel.events.candidates import Candidate, SentenceView
 from dotterel.events.detector import best_pair, calibration_features, dyad_of, dyads_of, sentence_types
 from dotterel.events.linear import LinearModel, fit
 from dotterel.records import Article
+
+if TYPE_CHECKING:
+    from dotterel.pipeline import Coder
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ class Analysed:
     spans: list[tuple[int, int]]  # each gold event's sentence span (scorer's sentences)
 
 
-def analyse(coder, examples: Sequence[Example]) -> list[Analysed]:  # type: ignore[no-untyped-def]
+def analyse(coder: Coder, examples: Sequence[Example]) -> list[Analysed]:
     out = []
     arts = [e.article for e in examples]
     for ex, views in zip(examples, coder.views_many(arts), strict=True):
@@ -201,7 +204,7 @@ def _fit_pairs(items: Sequence[Analysed]) -> LinearModel:
     return fit(rows, labels, l2=3e-3, steps=150)
 
 
-def _score(items, preds) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _score(items: Sequence[Analysed], preds: Sequence[list[dict[str, Any]]]) -> dict[str, float]:
     req = matched = fp = 0
     for a, pr in zip(items, preds, strict=True):
         s = score_article(list(a.example.gold), pr, a.example.article.text)
@@ -213,7 +216,9 @@ def _score(items, preds) -> dict[str, float]:  # type: ignore[no-untyped-def]
     return {"recall": r, "precision": p, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
-def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[LinearModel, LinearModel, dict]:  # type: ignore[no-untyped-def]
+def train(
+    coder: Coder, examples: Sequence[Example], types: Sequence[str]
+) -> tuple[LinearModel, LinearModel, dict[str, Any]]:
     """Cross-validated training; returns the detector, the pair model and the report.
 
     The operating point (detector and margin floors) is the one that maximises F1 of the lexicon
@@ -245,16 +250,16 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
                 for event, p in pr.items():
                     if p < 0.3:
                         continue
-                    best = best_pair(pairs, v, event)
-                    if best is not None and best[0].actor is not None and best[0].actor.entity.code:
-                        oof[i].append((best[0], p, best[1]))
-    curve = []
+                    top = best_pair(pairs, v, event)
+                    if top is not None and top[0].actor is not None and top[0].actor.entity.code:
+                        oof[i].append((top[0], p, top[1]))
+    curve: list[dict[str, float | bool]] = []
     for vth in VETO:
         kept = [[p for p in lexicon_preds[i] if _prob(oof_probs[i], p) >= vth] for i in range(len(items))]
         for new_dyads in (False, True):
             for dth in (0.4, 0.5, 0.6, 0.7, 0.8):
                 for mth in (-3.0, -2.0, -1.0, 0.0, 1.0):
-                    preds = []
+                    preds: list[list[dict[str, Any]]] = []
                     for i, a in enumerate(items):
                         covered = {(p["text_info"]["sentence"], p["event"][0]) for p in lexicon_preds[i]}
                         dyads = {(p["text_info"]["sentence"], *d) for p in kept[i] for d in _dyads(p)}
@@ -307,7 +312,13 @@ def train(coder, examples: Sequence[Example], types: Sequence[str]) -> tuple[Lin
     return detector, pairs, report
 
 
-def _calibrate(items, lexicon_preds, oof, oof_probs, op) -> tuple[list[float], list[dict[str, float]]]:  # type: ignore[no-untyped-def]
+def _calibrate(
+    items: Sequence[Analysed],
+    lexicon_preds: Sequence[list[dict[str, Any]]],
+    oof: Sequence[Sequence[tuple[Candidate, float, float]]],
+    oof_probs: Sequence[Sequence[dict[str, float]]],
+    op: dict[str, float | bool],
+) -> tuple[list[float], list[dict[str, float]]]:
     """Fit event confidence as a probability of being right on the out-of-fold events of the
     operating point: a logistic regression over `calibration_features`. The reliability table
     (predicted against observed, in five bins) is computed on the same out-of-fold events."""

@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Span, Token
 
 from dotterel.actors.kb import BUILTIN_RANK, KnowledgeBase, NamedActor
-from dotterel.records import Entity, Mention
+from dotterel.records import Entity, EntityKind, Mention, MentionKind
+
+if TYPE_CHECKING:
+    from dotterel.actors.matcher import Hit, NameMatcher
 
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
@@ -181,8 +185,13 @@ class Referent:
 class ArticleActors:
     """Resolves noun-phrase heads of one article Doc to actor mentions and entities."""
 
-    def __init__(  # type: ignore[no-untyped-def]
-        self, doc, kb: KnowledgeBase, matcher, when: dt.date | None, speech: frozenset[str] = frozenset()
+    def __init__(
+        self,
+        doc: Doc,
+        kb: KnowledgeBase,
+        matcher: NameMatcher,
+        when: dt.date | None,
+        speech: frozenset[str] = frozenset(),
     ) -> None:
         self.doc = doc
         self.kb = kb
@@ -206,7 +215,7 @@ class ArticleActors:
 
     # ---- names ---------------------------------------------------------------------------
 
-    def _match_names(self, matcher) -> None:  # type: ignore[no-untyped-def]
+    def _match_names(self, matcher: NameMatcher) -> None:
         hits = sorted(matcher(self.doc), key=lambda h: (-(h.end - h.start), h.start))
         taken: set[int] = set()
         for hit in hits:  # longest first, no overlaps
@@ -221,7 +230,7 @@ class ArticleActors:
             for i in range(hit.start, hit.end):
                 target[i] = match
 
-    def _classify_name(self, hit) -> NameMatch | None:  # type: ignore[no-untyped-def]
+    def _classify_name(self, hit: Hit) -> NameMatch | None:
         """What a matched name stands for, from the forms of the highest-precedence layer."""
         top = max(f.rank for f in hit.forms)
         forms = [f for f in hit.forms if f.rank == top]
@@ -229,9 +238,9 @@ class ArticleActors:
             text = self.doc[hit.start : hit.end].text
             if self.kb.adjective_code(text) or self.kb.people_code(text):
                 return None  # the project's own nationality words are read by its own rules
-        places = [f for f in forms if f.kind == "place" and f.actor is not None]
+        places = [f.actor for f in forms if f.kind == "place" and f.actor is not None]
         if places and len(places) == len(forms):  # a town or province of the shipped dictionaries
-            code = places[0].actor.entity_on(self.when).code  # type: ignore[union-attr]
+            code = places[0].entity_on(self.when).code
             return NameMatch(hit.start, hit.end, "place", code=code, rank=top)
         actors = tuple(dict.fromkeys(f.actor for f in forms if f.kind == "actor" and f.actor is not None))
         if actors and all(a.kind == "person" for a in actors) and not self._fits_person_entity(hit, actors):
@@ -247,7 +256,7 @@ class ArticleActors:
                 return NameMatch(hit.start, hit.end, kind, code=codes[0], rank=top)
         return None
 
-    def _fits_person_entity(self, hit, actors: tuple[NamedActor, ...]) -> bool:  # type: ignore[no-untyped-def]
+    def _fits_person_entity(self, hit: Hit, actors: tuple[NamedActor, ...]) -> bool:
         """A KB name inside a longer PERSON name fits only if the given names agree:
         the KB's "Hariri" (Saad Hariri) is not "Nasr al-Hariri"."""
         ent = next(
@@ -260,7 +269,7 @@ class ArticleActors:
 
     # ---- public API ----------------------------------------------------------------------
 
-    def resolve(self, tok) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
+    def resolve(self, tok: Token | None) -> tuple[Mention, ...]:
         """Mentions (with entities) for the noun phrase headed by `tok`, conjuncts included."""
         if tok is None:
             return ()
@@ -323,7 +332,7 @@ class ArticleActors:
                     if m.entities and m.index not in self._referent_ids:
                         self._add_referent(m, tok)
 
-    def _add_referent(self, mention: Mention, tok) -> None:  # type: ignore[no-untyped-def]
+    def _add_referent(self, mention: Mention, tok: Token) -> None:
         ents = mention.entities
         person = any(e.kind == "person" for e in ents) or (
             mention.kind == "description" and self._is_person_noun(self.doc[mention.head])
@@ -367,7 +376,7 @@ class ArticleActors:
                 return self.kb.given_names[first]
         return None
 
-    def _is_person_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
+    def _is_person_noun(self, tok: Token) -> bool:
         found = self.kb.sector_of(tok.lemma_) or self.kb.sector_of(tok.lower_)
         return bool(found and found[1] == "title") or tok.lemma_ in MEMBER_NOUNS
 
@@ -377,7 +386,7 @@ class ArticleActors:
         last: int,
         head: int,
         entities: tuple[Entity, ...],
-        kind: str,
+        kind: MentionKind,
         rule: str,
         antecedent: int | None = None,
     ) -> Mention:
@@ -395,7 +404,7 @@ class ArticleActors:
             entities=entities,
             kind=kind,
             antecedent=antecedent,
-            rule=rule,  # type: ignore[arg-type]
+            rule=rule,
         )
         self._mentions.append(m)
         return m
@@ -412,7 +421,7 @@ class ArticleActors:
                 hi = mid - 1
         return lo
 
-    def _resolve_one(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
+    def _resolve_one(self, tok: Token) -> list[Mention]:
         low = tok.lower_
         if tok.pos_ == "PRON" or (
             low in PERSONAL | PLURAL | NEUTER | FIRST_PERSON | SECOND_PERSON
@@ -461,7 +470,7 @@ class ArticleActors:
             return [named]
         return self._description(tok)
 
-    def _named_apposition(self, tok) -> Mention | None:  # type: ignore[no-untyped-def]
+    def _named_apposition(self, tok: Token) -> Mention | None:
         """ "the home secretary, Sajid Javid": the named person is the referent."""
         if tok.pos_ != "NOUN":
             return None
@@ -516,7 +525,7 @@ class ArticleActors:
 
     # names from the knowledge base
 
-    def _from_name(self, tok, name: NameMatch) -> Mention:  # type: ignore[no-untyped-def]
+    def _from_name(self, tok: Token, name: NameMatch) -> Mention:
         first, last = self._name_bounds(tok, name)
         if name.kind == "actor":
             persons = [a for a in name.actors if a.kind == "person"]
@@ -606,7 +615,7 @@ class ArticleActors:
             return fit[0]
         return NamedActor(name=valid[0].name, kind=valid[0].kind, roles=())
 
-    def _surname_in_context(self, tok, name: NameMatch) -> NamedActor | None:  # type: ignore[no-untyped-def]
+    def _surname_in_context(self, tok: Token, name: NameMatch) -> NamedActor | None:
         """The one person a bare surname can mean here, or None when the article does not say.
 
         Candidates are the KB people the name form stands for and every KB person of that
@@ -647,7 +656,7 @@ class ArticleActors:
             self._countries = codes
         return codes
 
-    def _with_agent_code(self, tok, ents: tuple[Entity, ...]) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
+    def _with_agent_code(self, tok: Token, ents: tuple[Entity, ...]) -> tuple[Entity, ...]:
         """An agent word that gives the code itself ("MSF Arnor" -> NGO) replaces the country code."""
         for t in [*tok.lefts, tok]:
             code = self.kb.agent_code(t.lower_) if t.dep_ in ("compound", "amod", "nmod") or t is tok else None
@@ -655,10 +664,10 @@ class ArticleActors:
                 return tuple(Entity(code=code, sector=e.sector, name=e.name, kind=e.kind) for e in ents)
         return ents
 
-    def _name_bounds(self, tok, name: NameMatch) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    def _name_bounds(self, tok: Token, name: NameMatch) -> tuple[int, int]:
         return self._left_bound(tok, name.start), max(name.end - 1, tok.i)
 
-    def _left_bound(self, tok, first: int) -> int:  # type: ignore[no-untyped-def]
+    def _left_bound(self, tok: Token, first: int) -> int:
         """First token of the words written before a head: titles, nationality, determiners.
 
         A possessor ("Iran's Supreme Leader ...") is not part of the mention's text.
@@ -677,7 +686,7 @@ class ArticleActors:
             first += 1
         return min(first, tok.i)
 
-    def _title_text(self, tok) -> str | None:  # type: ignore[no-untyped-def]
+    def _title_text(self, tok: Token) -> str | None:
         """The title word written right before a name ("minister" in "evil minister Calimehtar")."""
         name = self.names.get(tok.i)
         start = name.start if name is not None else tok.i
@@ -688,7 +697,7 @@ class ArticleActors:
                 return prev.lower_
         return None
 
-    def _title_sector(self, tok) -> str | None:  # type: ignore[no-untyped-def]
+    def _title_sector(self, tok: Token) -> str | None:
         """Sector from a title written before or in apposition to a name."""
         words = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod") or t.ent_type_ == ""]
         # nationality words are not part of the title: "former Pakistani prime minister" is "former prime minister"
@@ -712,14 +721,14 @@ class ArticleActors:
 
     # people the knowledge base does not know
 
-    def _looks_like_person(self, tok) -> bool:  # type: ignore[no-untyped-def]
+    def _looks_like_person(self, tok: Token) -> bool:
         if self._surname_match(tok) is not None:
             return True
         if tok.dep_ == "appos" and tok.head.pos_ == "NOUN" and self._is_person_noun(tok.head):
             return True  # "Russia's ambassador to the UN, Vassily Nebenzia" (even when tagged ORG)
         return any(c.dep_ == "appos" and self._is_person_noun(c) for c in tok.children)
 
-    def _surname_match(self, tok) -> tuple[str, Mention, tuple[Entity, ...]] | None:  # type: ignore[no-untyped-def]
+    def _surname_match(self, tok: Token) -> tuple[str, Mention, tuple[Entity, ...]] | None:
         text = tok.text
         for full, m, ents in reversed(self._persons):
             parts = full.replace("’", "'").split()
@@ -727,7 +736,7 @@ class ArticleActors:
                 return full, m, ents
         return None
 
-    def _person(self, tok) -> Mention | None:  # type: ignore[no-untyped-def]
+    def _person(self, tok: Token) -> Mention | None:
         first = self._left_bound(tok, tok.i)
         prior = self._surname_match(tok)
         if prior is not None and not self._own_description(tok, first):
@@ -744,7 +753,7 @@ class ArticleActors:
         self._persons.append((self._person_name(tok), m, (ent,)))
         return m
 
-    def _apposed_description(self, tok) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
+    def _apposed_description(self, tok: Token) -> tuple[Entity, ...]:
         """What an apposition says a name is: "X, Russia's UN envoy" or "the opposition's chief
         negotiator, X" (the name in apposition to a title noun)."""
         for appos in (c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"):
@@ -756,12 +765,12 @@ class ArticleActors:
             return self._describe(head)
         return ()
 
-    def _person_name(self, tok) -> str:  # type: ignore[no-untyped-def]
+    def _person_name(self, tok: Token) -> str:
         parts = [t for t in tok.lefts if t.dep_ == "compound" and t.ent_type_ == "PERSON"]
         start = min((t.i for t in parts), default=tok.i)
         return self.doc[start : tok.i + 1].text  # "Nasr al-Hariri", as written
 
-    def _own_description(self, tok, first: int) -> tuple[str | None, str | None] | None:  # type: ignore[no-untyped-def]
+    def _own_description(self, tok: Token, first: int) -> tuple[str | None, str | None] | None:
         """Country and sector written before a name: "Israeli Foreign Minister Gideon Saar"."""
         code = None
         for t in self.doc[min([first] + [c.left_edge.i for c in tok.lefts]) : tok.i]:
@@ -777,7 +786,7 @@ class ArticleActors:
             return None
         return code, sector
 
-    def _country_of_token(self, t) -> str | None:  # type: ignore[no-untyped-def]
+    def _country_of_token(self, t: Token) -> str | None:
         name = self.names.get(t.i) or self.places.get(t.i)  # "Idlib residents": the place's country
         if name is not None:
             if name.kind in ("country", "capital", "place"):
@@ -787,7 +796,7 @@ class ArticleActors:
 
     # descriptions
 
-    def _description(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
+    def _description(self, tok: Token) -> list[Mention]:
         ents = self._describe(tok)
         if not ents and tok.pos_ == "NOUN":
             # "Assad's main backers, Iran and Russia": named actors in apposition are who is meant
@@ -800,12 +809,14 @@ class ArticleActors:
         if not ents:
             return []
         first = self._left_bound(tok, tok.i)
-        kind = "group" if any(e.sector in GROUP_SECTORS for e in ents) or tok.tag_ == "NNS" else "description"
+        kind: MentionKind = (
+            "group" if any(e.sector in GROUP_SECTORS for e in ents) or tok.tag_ == "NNS" else "description"
+        )
         if any(e.kind == "country" for e in ents) and len(ents) == 1 and ents[0].sector == "CVL":
             kind = "description"
         return [self._new_mention(first, tok.i, tok.i, ents, kind, "description")]
 
-    def _unknown_org(self, tok) -> Mention | None:  # type: ignore[no-untyped-def]
+    def _unknown_org(self, tok: Token) -> Mention | None:
         """An organization the knowledge base does not know ("the Munich I Regional Court", "Siemens"):
         its country and sector from the words of its name, when they tell."""
         span = next((e for e in self.doc.ents if e.start <= tok.i < e.end and e.label_ == "ORG"), None)
@@ -824,13 +835,13 @@ class ArticleActors:
         first = min(span.start, self._left_bound(tok, tok.i))
         return self._new_mention(first, span.end - 1, tok.i, (ent,), "name", "org-in-text")
 
-    def _describe(self, tok) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
+    def _describe(self, tok: Token) -> tuple[Entity, ...]:
         """Entities for a common-noun head: sector from the noun, country from its modifiers."""
         code = self.kb.people_code(tok.text)
         if code and tok.pos_ in ("NOUN", "PROPN"):
             return (Entity(code=code, sector="CVL", name=None, kind="country"),)
-        sector = self._sector_of_phrase(tok)
-        if sector is None:
+        phrase = self._sector_of_phrase(tok)
+        if phrase is None:
             if tok.lemma_.lower() in MEMBER_NOUNS:  # "members of the Taliban": the group they belong to
                 for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
                     for pobj in (c for c in prep.children if c.dep_ == "pobj"):
@@ -840,7 +851,7 @@ class ArticleActors:
                                 Entity(code=e.code, sector=e.sector, name=e.name, kind="group") for e in found
                             )
             return ()
-        sector, kind = sector
+        sector, kind = phrase
         # "leaders of armed groups": take the group the member belongs to
         if tok.lemma_ in MEMBER_NOUNS or kind == "title" or (sector == "GOV" and tok.tag_ == "NN"):
             for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
@@ -858,13 +869,13 @@ class ArticleActors:
             for poss in (c for c in tok.children if c.dep_ == "poss" and c.pos_ == "NOUN"):
                 found = tuple(e for m in self.resolve(poss) for e in m.entities)
                 if found and all(e.kind != "country" and e.sector for e in found):
-                    person = "person" if kind == "title" else "generic"
-                    return tuple(Entity(code=e.code, sector=e.sector, name=None, kind=person) for e in found)  # type: ignore[arg-type]
+                    person: EntityKind = "person" if kind == "title" else "generic"
+                    return tuple(Entity(code=e.code, sector=e.sector, name=None, kind=person) for e in found)
         for mod in tok.children:
             if mod.dep_ == "amod":
-                found = self.kb.sector_of(mod.lower_)
-                if found and found[1] == "modifier":
-                    sector = found[0]
+                mod_sector = self.kb.sector_of(mod.lower_)
+                if mod_sector and mod_sector[1] == "modifier":
+                    sector = mod_sector[0]
         codes = self._country_modifiers(tok, group=sector not in PLACE_IS_NOT_NATIONALITY)
         if kind == "title" and len(codes) > 1:
             owner = [
@@ -874,7 +885,7 @@ class ArticleActors:
                 if (c := self._country_of_token(t))
             ]
             codes = owner[:1] or codes
-        ent_kind = "person" if kind == "title" or tok.lemma_.lower() in KIN else "generic"
+        ent_kind: EntityKind = "person" if kind == "title" or tok.lemma_.lower() in KIN else "generic"
         if not codes and (sector in GROUP_SECTORS or tok.tag_ in ("NNS", "NNPS")):
             # "militias, including Kataib Hezbollah", "some governments, including the US and Russia"
             members = self._named_members(tok)
@@ -884,12 +895,12 @@ class ArticleActors:
                 )
         own = self._agent_code_of_phrase(tok)
         if own:  # "a Valdorian relief body" coded NGO by a dictionary's prefix agent
-            return (Entity(code=own, sector=sector, name=None, kind=ent_kind),)  # type: ignore[arg-type]
+            return (Entity(code=own, sector=sector, name=None, kind=ent_kind),)
         if not codes:
-            return (Entity(code=None, sector=sector, name=None, kind=ent_kind),)  # type: ignore[arg-type]
-        return tuple(Entity(code=c, sector=sector, name=None, kind=ent_kind) for c in codes)  # type: ignore[arg-type]
+            return (Entity(code=None, sector=sector, name=None, kind=ent_kind),)
+        return tuple(Entity(code=c, sector=sector, name=None, kind=ent_kind) for c in codes)
 
-    def _named_members(self, tok) -> tuple[Entity, ...]:  # type: ignore[no-untyped-def]
+    def _named_members(self, tok: Token) -> tuple[Entity, ...]:
         """ "militias, including Kataib Hezbollah and ...": the named members speak for the group."""
         out: list[Entity] = []
         for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("including", "like", "such")):
@@ -901,7 +912,7 @@ class ArticleActors:
                 out.extend(e for e in m.entities if e.code)
         return tuple(out)
 
-    def _agent_code_of_phrase(self, tok) -> str | None:  # type: ignore[no-untyped-def]
+    def _agent_code_of_phrase(self, tok: Token) -> str | None:
         """The code an agent phrase gives by itself ("relief body" -> NGO in a dictionary that says so)."""
         if not self.kb.agent_codes:
             return None
@@ -914,7 +925,7 @@ class ArticleActors:
                     return code
         return None
 
-    def _sector_of_phrase(self, tok) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+    def _sector_of_phrase(self, tok: Token) -> tuple[str | None, str] | None:
         words = [t for t in tok.lefts if t.dep_ in ("compound", "amod") and t.i >= tok.i - 4]
         first = min((t.i for t in words), default=tok.i)
         toks = self.doc[first : tok.i + 1]
@@ -929,7 +940,7 @@ class ArticleActors:
                 return found
         return None
 
-    def _country_modifiers(self, tok, group: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    def _country_modifiers(self, tok: Token, group: bool) -> list[str]:
         codes: list[str] = []
 
         def add(c: str | None) -> None:
@@ -968,7 +979,7 @@ class ArticleActors:
                     break
         return codes
 
-    def _is_sponsor(self, t) -> bool:  # type: ignore[no-untyped-def]
+    def _is_sponsor(self, t: Token) -> bool:
         """ "Iran-backed", "pro-Iran": a sponsor, not the group's own country."""
         if t.lower_ in ("pro", "-", "anti"):
             return True
@@ -989,7 +1000,7 @@ class ArticleActors:
 
     # pronouns
 
-    def _pronoun(self, tok) -> list[Mention]:  # type: ignore[no-untyped-def]
+    def _pronoun(self, tok: Token) -> list[Mention]:
         low = tok.lower_
         if low in FIRST_PERSON or low in SECOND_PERSON:
             other = self._speaker(tok) if low in FIRST_PERSON else self._addressee(tok)
@@ -1035,7 +1046,7 @@ class ArticleActors:
             e.kind in ("group", "org") for e in r.entities
         )
 
-    def _definite_back_reference(self, tok) -> Mention | None:  # type: ignore[no-untyped-def]
+    def _definite_back_reference(self, tok: Token) -> Mention | None:
         """ "the group", "the movement", "the militia": the last group or organization named before."""
         if tok.lemma_.lower() not in GENERIC_GROUP_NOUNS or tok.tag_ != "NN":
             return None
@@ -1057,7 +1068,7 @@ class ArticleActors:
                 )
         return None
 
-    def _speech_verbs(self, tok) -> list:  # type: ignore[no-untyped-def]
+    def _speech_verbs(self, tok: Token) -> list[Token]:
         """Verbs of saying in this sentence, then in the previous one (a quote may run on)."""
         sents = self._sentences()
         k = self._sentence_index(tok.i)
@@ -1069,10 +1080,10 @@ class ArticleActors:
             out.extend(sorted(verbs, key=lambda t: abs(t.i - tok.i)))
         return out
 
-    def _sentences(self) -> list:  # type: ignore[no-untyped-def]
+    def _sentences(self) -> list[Span]:
         return self._sents
 
-    def _speaker(self, tok):  # type: ignore[no-untyped-def]
+    def _speaker(self, tok: Token) -> Token | None:
         """ "We" in a quote is whoever says it."""
         for verb in self._speech_verbs(tok):
             subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -1080,7 +1091,7 @@ class ArticleActors:
                 return subj
         return None
 
-    def _addressee(self, tok):  # type: ignore[no-untyped-def]
+    def _addressee(self, tok: Token) -> Token | None:
         """ "You" in a quote is whom it is said to: "told X", "in a letter to X"."""
         for verb in self._speech_verbs(tok):
             stack = [c for c in verb.children if c.dep_ not in ("ccomp", "nsubj", "parataxis")]
@@ -1098,7 +1109,7 @@ class ArticleActors:
         spots = sorted(p for s in range(sent - back, sent + 1) for p in self._referents_in.get(s, ()))
         return [self.referents[p] for p in spots]
 
-    def _antecedent(self, tok, want: str) -> Referent | None:  # type: ignore[no-untyped-def]
+    def _antecedent(self, tok: Token, want: str) -> Referent | None:
         sent = self._sentence_index(tok.i)
         before = [r for r in self._referents_near(sent, 2) if r.token < tok.i]
         if want == "person":

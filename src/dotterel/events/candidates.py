@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from dotterel.actors.resolve import ArticleActors
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.verbdict import Hit, VerbDictionary
 from dotterel.records import Entity, Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 FOCUS_PARTIES = True
 MAX_PARTIES = 6  # distinct participants considered per sentence, in order of appearance
@@ -55,9 +59,9 @@ class Candidate:
 class SentenceView:
     """What the models read of one sentence: its tokens, frames and participants."""
 
-    def __init__(  # type: ignore[no-untyped-def]
+    def __init__(
         self,
-        sent,
+        sent: Span,
         index: int,
         frames: Sequence[Frame],
         mentions: Sequence[Mention],
@@ -257,8 +261,8 @@ class SentenceView:
         return out
 
 
-def sentence_views(  # type: ignore[no-untyped-def]
-    doc, actors: ArticleActors, extractor: FrameExtractor, verbs: VerbDictionary | None = None
+def sentence_views(
+    doc: Doc, actors: ArticleActors, extractor: FrameExtractor, verbs: VerbDictionary | None = None
 ) -> list[SentenceView]:
     """One view per sentence, with its veto-free frames, its participants and its dictionary verbs."""
     sents = list(doc.sents)
@@ -310,7 +314,7 @@ def _frame_of(frames: list[Frame], a: Party, r: Party | None) -> Frame | None:
     return None
 
 
-def _path(a, b) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _path(a: Token, b: Token) -> tuple[int, int]:
     """Steps up from a and from b to their lowest common ancestor in the parse."""
     up_a = {}
     cur, n = a, 0
@@ -327,7 +331,7 @@ def _path(a, b) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     return up_a[cur.i], n
 
 
-def _quoted(sent) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+def _quoted(sent: Span) -> list[tuple[int, int]]:
     """Character spans inside quotation marks."""
     spans = []
     opened = None

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from dotterel.actors.resolve import ArticleActors
 from dotterel.errors import InputError
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.nlp import parse
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from dotterel.events.model import EventClassifier
+    from dotterel.pipeline import Coder
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,7 +40,9 @@ class Answer:
     error: InputError | None = None
 
 
-def classify(coder, items: Iterable[Item | InputError], batch_size: int = 64) -> Iterator[Answer | InputError]:  # type: ignore[no-untyped-def]
+def classify(
+    coder: Coder, items: Iterable[Item | InputError], batch_size: int = 64
+) -> Iterator[Answer | InputError]:
     """Answer every item in order; InputErrors pass through so the caller can report them."""
     batch: list[Item | InputError] = []
     for item in items:
@@ -45,11 +54,12 @@ def classify(coder, items: Iterable[Item | InputError], batch_size: int = 64) ->
         yield from _classify_batch(coder, batch)
 
 
-def _classify_batch(coder, batch: list[Item | InputError]) -> Iterator[Answer | InputError]:  # type: ignore[no-untyped-def]
+def _classify_batch(coder: Coder, batch: list[Item | InputError]) -> Iterator[Answer | InputError]:
     good = [b for b in batch if isinstance(b, Item)]
     docs = list(parse(coder.nlp, (b.text for b in good), batch_size=64))
     lexical = [_classify_doc(coder, item, doc) for item, doc in zip(good, docs, strict=True)]
-    answers = iter(_with_model(coder, good, lexical) if coder.classifier is not None else lexical)
+    clf = coder.classifier
+    answers = iter(_with_model(coder, clf, good, lexical) if clf is not None else lexical)
     for item in batch:
         yield item if isinstance(item, InputError) else next(answers)
 
@@ -70,9 +80,8 @@ def _plover(label: str, lexical: Answer) -> str:
     return label
 
 
-def _with_model(coder, items: list[Item], lexical: list[Answer]) -> list[Answer]:  # type: ignore[no-untyped-def]
+def _with_model(coder: Coder, clf: EventClassifier, items: list[Item], lexical: list[Answer]) -> list[Answer]:
     """The learned classifier decides the type; the lexicon gives the CAMEO code when it agrees."""
-    clf = coder.classifier
     paired = [i for i, it in enumerate(items) if it.actor or it.recipient]
     single = [i for i, it in enumerate(items) if not (it.actor or it.recipient)]
     out = list(lexical)
@@ -111,7 +120,7 @@ def _with_model(coder, items: list[Item], lexical: list[Answer]) -> list[Answer]
     return out
 
 
-def _answer(coder, item: Item, lex: Answer, event: str, conf: float) -> Answer:  # type: ignore[no-untyped-def]
+def _answer(coder: Coder, item: Item, lex: Answer, event: str, conf: float) -> Answer:
     if lex.event == event:
         return replace(lex, confidence=round(conf, 3), rule=f"{lex.rule}+classifier")
     cameo = coder.ontology.types[event].cameo_default
@@ -127,7 +136,7 @@ def _find(text: str, span: str | None) -> tuple[int, int] | None:
     return (i, i + len(span)) if i >= 0 else None
 
 
-def _classify_doc(coder, item: Item, doc) -> Answer:  # type: ignore[no-untyped-def]
+def _classify_doc(coder: Coder, item: Item, doc: Doc) -> Answer:
     actors = ArticleActors(doc, coder.kb, coder.matcher, None, speech=coder.cues.of("speech"))
     extractor = FrameExtractor(doc, actors, coder.lexicon, coder.cues, traits=coder.ontology.traits)
     frames: list[Frame] = []
@@ -154,13 +163,15 @@ def _classify_doc(coder, item: Item, doc) -> Answer:  # type: ignore[no-untyped-
     )
 
 
-def _overlaps(tokens: tuple[int, ...], doc, span: tuple[int, int] | None) -> bool:  # type: ignore[no-untyped-def]
+def _overlaps(tokens: tuple[int, ...], doc: Doc, span: tuple[int, int] | None) -> bool:
     if span is None:
         return False
     return any(span[0] <= doc[i].idx < span[1] for i in tokens)
 
 
-def _score(f: Frame, doc, a_span, r_span) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+def _score(
+    f: Frame, doc: Doc, a_span: tuple[int, int] | None, r_span: tuple[int, int] | None
+) -> tuple[int, int, int]:
     matched = _overlaps(f.actor_tokens, doc, a_span) + _overlaps(f.recipient_tokens, doc, r_span)
     tok = doc[f.trigger]
     depth = 0

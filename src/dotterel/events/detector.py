@@ -153,7 +153,7 @@ def dyad_of(c: Candidate) -> tuple[str | None, str | None]:
 def sentence_types(
     detector: LinearModel, views: Sequence[SentenceView], types: Sequence[str]
 ) -> list[dict[str, float]]:
-    rows = []
+    rows: list[list[str]] = []
     for v in views:
         feats = v.detector_features()
         rows.extend([f"T={t}|{f}" for f in feats] for t in types)

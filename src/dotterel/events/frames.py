@@ -9,9 +9,10 @@ its content: an evaluative statement about someone is an accusation or praise of
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Span, Token
 
 from dotterel.actors.resolve import LOCATIVE, ArticleActors
 from dotterel.events.cues import Cues
@@ -25,7 +26,11 @@ SPEECH_LINKS = ("ccomp", "parataxis", "xcomp")
 IMPLICIT_OK = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "ACCUSE"}
 PLACE_TARGETED = {"ASSAULT", "COERCE"}
 RELATION_NOUNS = {"tie", "ties", "relation", "relationship", "contact", "link"}
-IMPLICIT_SECTOR = {("COERCE", "arrest"): "COP", ("COERCE", "deport"): "COP", ("SANCTION", "convict"): "JUD"}
+IMPLICIT_SECTOR: dict[tuple[str, str | None], str] = {
+    ("COERCE", "arrest"): "COP",
+    ("COERCE", "deport"): "COP",
+    ("SANCTION", "convict"): "JUD",
+}
 TRAVEL = {"travel", "go", "fly", "arrive", "head", "journey", "visit"}
 RECIPIENT_PREPS = ("with", "against", "on", "at", "to", "toward", "towards", "upon")
 NOUN_RECIPIENT_PREPS = ("with", "between", "against", "on", "into", "to", "toward", "towards", "upon", "for", "of")
@@ -74,9 +79,9 @@ class Frame:
 class FrameExtractor:
     """Finds frames in one article, given its resolved actors."""
 
-    def __init__(  # type: ignore[no-untyped-def]
+    def __init__(
         self,
-        doc,
+        doc: Doc,
         actors: ArticleActors,
         lexicon: Lexicon,
         cues: Cues,
@@ -104,8 +109,8 @@ class FrameExtractor:
 
     # ---- entry points --------------------------------------------------------------------
 
-    def sentence_frames(  # type: ignore[no-untyped-def]
-        self, sent, sent_index: int, *, require_actors: bool = True, speech: bool | None = None
+    def sentence_frames(
+        self, sent: Span, sent_index: int, *, require_actors: bool = True, speech: bool | None = None
     ) -> list[Frame]:
         found: list[Frame] = []
         consumed: set[int] = set()
@@ -143,7 +148,7 @@ class FrameExtractor:
 
     # ---- lexicon matching ----------------------------------------------------------------
 
-    def _match(self, tok) -> tuple[Entry | None, object | None]:  # type: ignore[no-untyped-def]
+    def _match(self, tok: Token) -> tuple[Entry | None, Token | None]:
         if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.lemma_ not in ("be", "have", "do")):
             cands = self.lexicon.candidates("VERB", tok.lemma_)
         elif tok.pos_ in ("NOUN", "PROPN"):
@@ -177,7 +182,7 @@ class FrameExtractor:
             return entry, obj
         return None, None
 
-    def _prep(self, head, word: str):  # type: ignore[no-untyped-def]
+    def _prep(self, head: Token, word: str) -> Token | None:
         for c in head.children:
             if c.dep_ in ("prep", "prt", "agent", "dative") and c.lower_ == word:
                 return c
@@ -185,7 +190,9 @@ class FrameExtractor:
 
     # ---- frames --------------------------------------------------------------------------
 
-    def _frame(self, tok, entry: Entry, obj, sent_index: int, require_actors: bool) -> Frame | None:  # type: ignore[no-untyped-def]
+    def _frame(
+        self, tok: Token, entry: Entry, obj: Token | None, sent_index: int, require_actors: bool
+    ) -> Frame | None:
         if self._descriptive_participle(tok):
             return None
         if not self.keep_irrealis and (self.is_irrealis(tok) or self.is_negated(tok)):
@@ -276,7 +283,7 @@ class FrameExtractor:
             recipient_tokens=_span_of(recip_toks),
         )
 
-    def _implicit(self, tok, rule: str, sector: str | None = None) -> Mention:  # type: ignore[no-untyped-def]
+    def _implicit(self, tok: Token, rule: str, sector: str | None = None) -> Mention:
         """A participant the text implies but does not name; its code is unknown, its sector may be
         implied by the act ("was arrested": police; "was convicted": a court)."""
         return Mention(
@@ -310,7 +317,7 @@ class FrameExtractor:
         praising or endorsing, which a list of actors does each on its own."""
         return entry.event in self.traits.mutual and (entry.event != "SUPPORT" or bool(entry.objects))
 
-    def _mentions(self, toks, recipient: bool = False) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
+    def _mentions(self, toks: Iterable[Token | None], recipient: bool = False) -> tuple[Mention, ...]:
         out: list[Mention] = []
         for t in toks:
             if t is None:
@@ -330,7 +337,9 @@ class FrameExtractor:
                         out.append(m)
         return tuple(out)
 
-    def _partners(self, toks, actors: tuple[Mention, ...], sent_index: int) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
+    def _partners(
+        self, toks: Sequence[Token], actors: tuple[Mention, ...], sent_index: int
+    ) -> tuple[Mention, ...]:
         """ "expressed satisfaction with the talks": the other side of the talks the actor just held."""
         if not any(self._is_meeting_noun(t) for t in toks):
             return ()
@@ -347,23 +356,23 @@ class FrameExtractor:
         return ()
 
     @staticmethod
-    def _both_sides(tok) -> bool:  # type: ignore[no-untyped-def]
+    def _both_sides(tok: Token) -> bool:
         return tok.lemma_.lower() in ("side", "party", "country", "nation", "government", "leader") and any(
             c.lower_ in ("both", "two") for c in tok.children if c.dep_ in ("det", "nummod", "predet")
         )
 
-    def _is_event_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
+    def _is_event_noun(self, tok: Token) -> bool:
         return tok.pos_ == "NOUN" and any(e.event for e in self.lexicon.candidates("NOUN", tok.lemma_))
 
-    def _is_meeting_noun(self, tok) -> bool:  # type: ignore[no-untyped-def]
+    def _is_meeting_noun(self, tok: Token) -> bool:
         return tok.pos_ in ("NOUN", "PROPN") and any(
             e.event == "CONSULT" for e in self.lexicon.candidates("NOUN", tok.lemma_)
         )
 
-    def _descend(self, tok, depth: int = 0) -> tuple[Mention, ...]:  # type: ignore[no-untyped-def]
+    def _descend(self, tok: Token, depth: int = 0) -> tuple[Mention, ...]:
         """ "called for bolstering the PMF": the participant sits one level down; through event
         nouns further ("welcomed the resumption of ties with Osgiliath": Osgiliath)."""
-        inner = []
+        inner: list[Token] = []
         if tok.pos_ in ("VERB", "AUX"):
             inner = [c for c in tok.children if c.dep_ in ("dobj", "pobj")]
         elif tok.pos_ in ("NOUN", "PROPN"):
@@ -398,7 +407,7 @@ class FrameExtractor:
         """ "ties", "relations": a relation whose other party follows ("ties with Osgiliath")."""
         return tok.pos_ == "NOUN" and tok.lemma_.lower() in RELATION_NOUNS
 
-    def is_passive(self, tok) -> bool:  # type: ignore[no-untyped-def]
+    def is_passive(self, tok: Token) -> bool:
         """ "was arrested", "is being held", and bare participles: "accused of sending money"."""
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
             return True
@@ -408,7 +417,7 @@ class FrameExtractor:
             and not any(c.dep_ in ("nsubj", "aux", "dobj") for c in tok.children)
         )
 
-    def _descriptive_participle(self, tok) -> bool:  # type: ignore[no-untyped-def]
+    def _descriptive_participle(self, tok: Token) -> bool:
         """ "sympathy for the innocent people killed": a participle describing a non-subject participant
         refers to an event, it does not report one."""
         return (
@@ -419,7 +428,7 @@ class FrameExtractor:
             and self._prep(tok, "by") is None
         )
 
-    def _verb_args(self, tok, entry: Entry, obj):  # type: ignore[no-untyped-def]
+    def _verb_args(self, tok: Token, entry: Entry, obj: Token | None) -> tuple[list[Token], list[Token]]:
         if self.is_passive(tok):
             agent = self._prep(tok, "by")
             actor = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
@@ -445,7 +454,7 @@ class FrameExtractor:
             return actor, recip
         subj = self.subject_of(tok)
         actor = [subj] if subj is not None else []
-        recip: list = []
+        recip = []
         if entry.particle:
             for holder in [tok] + ([obj] if obj is not None else []):
                 prep = self._prep(holder, entry.particle)
@@ -537,7 +546,7 @@ class FrameExtractor:
                 cur = inner[0]
         return []
 
-    def _object_entry_recipient(self, tok, obj, actor) -> list:  # type: ignore[no-untyped-def]
+    def _object_entry_recipient(self, tok: Token, obj: Token, actor: Sequence[Token]) -> list[Token]:
         """Recipient of a light-verb phrase ("lodged a complaint with X", "threatened X with a strike")."""
         own = self._own_theme([obj], actor)
         # "threatened South Korea with a nuclear strike": a direct object that is an actor
@@ -568,7 +577,7 @@ class FrameExtractor:
             return whose  # "reiterated Iran's commitment": the actor's own, no recipient
         return [obj]  # "rejected a Ukrainian proposal": the recipient is read off the object
 
-    def _own_theme(self, objs, actor) -> bool:  # type: ignore[no-untyped-def]
+    def _own_theme(self, objs: Sequence[Token], actor: Sequence[Token]) -> bool:
         """The object belongs to the actor: "its troops", "their ambassador"."""
         mine = {e.code for m in self._mentions(actor) for e in m.entities} - {None}
         for o in objs:
@@ -577,7 +586,7 @@ class FrameExtractor:
                 return True
         return False
 
-    def _directive_subject(self, tok):  # type: ignore[no-untyped-def]
+    def _directive_subject(self, tok: Token) -> Token | None:
         """ "X ordered that her citizenship be revoked": X did the revoking."""
         cur = tok
         for _ in range(3):
@@ -588,8 +597,8 @@ class FrameExtractor:
                 return self.subject_of(cur)
         return None
 
-    def _noun_args(self, tok, entry: Entry):  # type: ignore[no-untyped-def]
-        actor: list = []
+    def _noun_args(self, tok: Token, entry: Entry) -> tuple[list[Token], list[Token]]:
+        actor: list[Token] = []
         poss = [c for c in tok.children if c.dep_ == "poss"]
         by = self._prep(tok, "by")
         governor = self._governing_verb(tok)
@@ -619,7 +628,7 @@ class FrameExtractor:
                 actor = mods[:1]
             elif gov_subject is not None and not receiving:
                 actor = [gov_subject]
-        recip: list = []
+        recip: list[Token] = []
         preps = [entry.particle] if entry.particle else list(NOUN_RECIPIENT_PREPS)
         for word in preps:
             prep = self._prep(tok, word)
@@ -635,12 +644,12 @@ class FrameExtractor:
             recip = [gov_subject]
         return actor, recip
 
-    def _same_country(self, a, b) -> bool:  # type: ignore[no-untyped-def]
+    def _same_country(self, a: Token, b: Token) -> bool:
         ca = {e.code for m in self.actors.resolve(a) for e in m.entities}
         cb = {e.code for m in self.actors.resolve(b) for e in m.entities}
         return bool(ca & cb) or not ca
 
-    def _anaphoric(self, tok, entry: Entry) -> bool:  # type: ignore[no-untyped-def]
+    def _anaphoric(self, tok: Token, entry: Entry) -> bool:
         """ "the talks", "their meeting": a reference back to an event, not a new one."""
         dets = [c for c in tok.children if c.dep_ in ("det", "poss")]
         definite = any(d.lower_ in DEFINITE or d.lower_ in POSSESSIVE_PRONOUNS for d in dets)
@@ -649,7 +658,7 @@ class FrameExtractor:
         preps = [entry.particle] if entry.particle else ["with", "between", "against", "on", "to"]
         return not any(self._prep(tok, p) is not None for p in preps)
 
-    def _governing_verb(self, tok):  # type: ignore[no-untyped-def]
+    def _governing_verb(self, tok: Token) -> Token | None:
         """The verb whose object (or 'in'-phrase) this event noun is: "held talks", "is in talks"."""
         cur = tok
         for _ in range(3):
@@ -671,7 +680,7 @@ class FrameExtractor:
             return None
         return None
 
-    def subject_of(self, tok, depth: int = 0):  # type: ignore[no-untyped-def]
+    def subject_of(self, tok: Token | None, depth: int = 0) -> Token | None:
         """The (possibly inherited) subject of a verb."""
         if tok is None or depth > 6:
             return None
@@ -697,12 +706,12 @@ class FrameExtractor:
 
     # ---- modality ------------------------------------------------------------------------
 
-    def is_negated(self, tok) -> bool:  # type: ignore[no-untyped-def]
+    def is_negated(self, tok: Token) -> bool:
         if any(c.dep_ == "neg" for c in tok.children):
             return True
         return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
 
-    def is_irrealis(self, tok) -> bool:  # type: ignore[no-untyped-def]
+    def is_irrealis(self, tok: Token) -> bool:
         """Wanted, asked for, planned or conditional, not done: "urged X to halt attacks"."""
         if any(
             c.dep_ == "aux" and c.lower_ in ("could", "would", "should", "might", "may", "must")
@@ -733,9 +742,9 @@ class FrameExtractor:
             cur = head
         return False
 
-    def hedges(self, tok) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    def hedges(self, tok: Token) -> tuple[str, ...]:
         words = self.cues.of("hedge")
-        found = []
+        found: list[str] = []
         cur = tok
         for _ in range(8):
             for c in cur.children:
@@ -750,7 +759,7 @@ class FrameExtractor:
             cur = cur.head
         return tuple(dict.fromkeys(found))
 
-    def habitual(self, tok) -> bool:  # type: ignore[no-untyped-def]
+    def habitual(self, tok: Token) -> bool:
         words = self.cues.of("habitual")
         cur = tok
         for _ in range(3):
@@ -761,7 +770,7 @@ class FrameExtractor:
             cur = cur.head
         return False
 
-    def attribution(self, tok) -> str | None:  # type: ignore[no-untyped-def]
+    def attribution(self, tok: Token) -> str | None:
         """Who reports this event: the speakers of the verbs of saying above it, innermost first.
 
         "Shafaq News quoted an informed source as saying that ..." -> "an informed source, via Shafaq News".
@@ -789,12 +798,12 @@ class FrameExtractor:
         speakers = list(dict.fromkeys(speakers))
         return ", via ".join(speakers) if speakers else None
 
-    def _phrase(self, tok) -> str:  # type: ignore[no-untyped-def]
+    def _phrase(self, tok: Token) -> str:
         return self.doc[tok.left_edge.i : tok.right_edge.i + 1].text
 
     # ---- reported speech -----------------------------------------------------------------
 
-    def _speech_frames(self, sent, sent_index: int, found: list[Frame]) -> list[Frame]:  # type: ignore[no-untyped-def]
+    def _speech_frames(self, sent: Span, sent_index: int, found: list[Frame]) -> list[Frame]:
         out: list[Frame] = []
         taken = {f.trigger for f in found}
         for tok in sent:
@@ -811,7 +820,7 @@ class FrameExtractor:
                 out.append(frame)
         return out
 
-    def _polarity(self, toks) -> str | None:  # type: ignore[no-untyped-def]
+    def _polarity(self, toks: Sequence[Token]) -> str | None:
         neg = sum(1 for t in toks if t.lemma_.lower() in self.negative or t.lower_ in self.negative)
         pos = sum(1 for t in toks if t.lemma_.lower() in self.positive or t.lower_ in self.positive)
         negated = any(t.dep_ == "neg" for t in toks)
@@ -821,7 +830,15 @@ class FrameExtractor:
             return "SUPPORT"
         return None
 
-    def _speech_frame(self, tok, event: str, actors, recipients, sent_index: int, rule: str) -> Frame | None:  # type: ignore[no-untyped-def]
+    def _speech_frame(
+        self,
+        tok: Token,
+        event: str,
+        actors: tuple[Mention, ...],
+        recipients: tuple[Mention, ...],
+        sent_index: int,
+        rule: str,
+    ) -> Frame | None:
         if not actors or not recipients:
             return None
         speaker_codes = {e.code for m in actors for e in m.entities} - {None}
@@ -851,7 +868,7 @@ class FrameExtractor:
             lexicon_key=f"speech:{tok.lemma_.lower()}",
         )
 
-    def _evaluation(self, tok, sent_index: int) -> Frame | None:  # type: ignore[no-untyped-def]
+    def _evaluation(self, tok: Token, sent_index: int) -> Frame | None:
         """ "referred to the PMF as one of the key pillars": praise or blame of the object."""
         as_prep = self._prep(tok, "as")
         if as_prep is None or self.is_irrealis(tok) or self.is_negated(tok):
@@ -873,7 +890,7 @@ class FrameExtractor:
             f"evaluation:{tok.lemma_.lower()}",
         )
 
-    def _statement(self, tok, sent_index: int, found: list[Frame]) -> Frame | None:  # type: ignore[no-untyped-def]
+    def _statement(self, tok: Token, sent_index: int, found: list[Frame]) -> Frame | None:
         """A statement whose content blames or praises someone, with no coded event inside."""
         content = [c for c in tok.children if c.dep_ in ("ccomp", "dobj")]
         if not content or self.is_negated(tok):
@@ -888,7 +905,7 @@ class FrameExtractor:
         subj = self.subject_of(tok)
         speaker = self._mentions([subj] if subj is not None else [])
         # the agent of what is blamed: "victim of torture at the hands of his captors", "killed by X"
-        targets: list = [
+        targets: list[Token] = [
             t
             for t in toks
             if t.dep_ == "pobj"
@@ -905,7 +922,7 @@ class FrameExtractor:
             tok, event, speaker, self._mentions(targets), sent_index, f"statement:{tok.lemma_.lower()}"
         )
 
-    def _is_participant(self, t) -> bool:  # type: ignore[no-untyped-def]
+    def _is_participant(self, t: Token) -> bool:
         if t.dep_ in ("compound", "amod", "det", "case", "punct", "poss"):
             return False
         if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
@@ -913,7 +930,7 @@ class FrameExtractor:
         return t.pos_ in ("NOUN", "PROPN") and bool(self.actors.resolve(t))
 
 
-def _span_of(toks) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
+def _span_of(toks: Iterable[Token]) -> tuple[int, ...]:
     """Token indices covered by argument heads and their subtrees."""
     return tuple(sorted({t.i for head in toks for t in head.subtree}))
 

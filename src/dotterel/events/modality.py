@@ -6,15 +6,20 @@ never reasons to drop an event.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dotterel.events.frames import FrameExtractor
 from dotterel.records import Modality
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}  # "wo" is spaCy's token for "won't"
 HYPOTHETICAL_AUX = {"could", "would", "might", "may", "should", "must"}
 CONDITIONAL_MARKS = {"if", "unless", "whether"}
 
 
-def modality_of(extractor: FrameExtractor, tok) -> Modality:  # type: ignore[no-untyped-def]
+def modality_of(extractor: FrameExtractor, tok: Token) -> Modality:
     """The modality of the event whose trigger is `tok`."""
     hedges = extractor.hedges(tok)
     aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}

@@ -138,10 +138,10 @@ def parse(lines: Iterable[str], source: str = "<verbs>") -> tuple[list[Pattern],
         head = re.sub(r"\{[^}]*\}", " ", stripped)
         m = _CODE.search(head)
         own = _code(m.group(1)) if m else None
-        head = _CODE.sub(" ", head).split()
-        if not head:
+        words = _CODE.sub(" ", head).split()
+        if not words:
             continue
-        verb = _verb_of(head[0])
+        verb = _verb_of(words[0])
         if verb is None:
             problems.append(Problem(line=n, text=stripped, why="not a verb"))
             continue
