@@ -61,3 +61,9 @@ def test_passive_killing_in_a_countrys_offensive_names_that_country(coder):
 def test_passive_killing_after_in_which_finds_the_strikes_owner(coder):
     text = "The UN is looking into an incident in which nine Somali farmers were killed in Kenyan air strikes."
     assert any(d[0] == "ASSAULT" and d[1] == ("KEN",) for d in _dyads(code_text(coder, text)))
+
+
+def test_their_of_a_list_subject_is_the_lists_own_not_the_other_party(coder):
+    dyads = _dyads(code_text(coder, "Norway, Chile and Kenya welcomed their resumption of ties with Cuba."))
+    supports = sorted(d for d in dyads if d[0] == "SUPPORT")
+    assert supports == [("SUPPORT", (c,), ("CUB",)) for c in ("CHL", "KEN", "NOR")]

@@ -207,6 +207,16 @@ class FrameExtractor:
             priority = 2
         actors = self._mentions(actor_toks)
         recipients = self._mentions(recip_toks, recipient=True)
+        if actors and recipients:
+            # "X and Y welcomed their resumption of ties with Z": a pronoun that refers back to the
+            # actors (all of a listed subject) is the actors' own, not the other party
+            listed = [*actor_toks, *(c for a in actor_toks for c in a.conjuncts)]
+            mine = {e.code for m in self._mentions(listed) for e in m.entities} - {None}
+            recipients = tuple(
+                m
+                for m in recipients
+                if not (m.kind == "pronoun" and mine and {e.code for e in m.entities} <= mine)
+            )
         if actors and not recipients and tok.pos_ == "VERB":
             # "agreed to share intelligence with Jordan": the participant sits in the complement
             for comp in (c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
@@ -479,7 +489,8 @@ class FrameExtractor:
                 if not recip:
                     # "welcomed their resumption of ties with Osgiliath": a relation of the actor's
                     # own names its other party further down
-                    mine = {e.code for m in self._mentions(actor) for e in m.entities} - {None}
+                    listed = [*actor, *(c for a in actor for c in a.conjuncts)]
+                    mine = {e.code for m in self._mentions(listed) for e in m.entities} - {None}
                     recip = [
                         o
                         for o in own
@@ -578,8 +589,10 @@ class FrameExtractor:
         return [obj]  # "rejected a Ukrainian proposal": the recipient is read off the object
 
     def _own_theme(self, objs: Sequence[Token], actor: Sequence[Token]) -> bool:
-        """The object belongs to the actor: "its troops", "their ambassador"."""
-        mine = {e.code for m in self._mentions(actor) for e in m.entities} - {None}
+        """The object belongs to the actor: "its troops", "their ambassador" (a listed subject's
+        "their" is all of the list's)."""
+        listed = [*actor, *(c for a in actor for c in a.conjuncts)]
+        mine = {e.code for m in self._mentions(listed) for e in m.entities} - {None}
         for o in objs:
             poss = [c for c in o.children if c.dep_ == "poss" and c.pos_ == "PRON"]
             if poss and mine and {e.code for m in self.actors.resolve(poss[0]) for e in m.entities} <= mine:
