@@ -29,6 +29,7 @@ $(CHROMIUM):
 
 test: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/mypy src/dotterel
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
