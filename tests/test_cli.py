@@ -190,12 +190,16 @@ def test_evaluate_articles_without_a_folder_is_a_clear_error():
 
 
 def test_min_confidence_keeps_only_events_at_least_that_sure(seed_run):
-    done = run("code", str(DATA / "seed_article.txt"), "--published", "2025-01-10", "--min-confidence", "0.8")
+    everything = [json.loads(line) for line in seed_run.stdout.splitlines() if line.strip()]
+    middle = sorted(e["confidence"] for e in everything)[len(everything) // 2]
+    done = run(
+        "code", str(DATA / "seed_article.txt"), "--published", "2025-01-10", "--min-confidence", str(middle)
+    )
     assert done.returncode == 0, done.stderr
     kept = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    everything = [json.loads(line) for line in seed_run.stdout.splitlines() if line.strip()]
     assert kept and len(kept) < len(everything)
-    assert all(e["confidence"] >= 0.8 for e in kept)
+    assert all(e["confidence"] >= middle for e in kept)
+    assert len(kept) == sum(e["confidence"] >= middle for e in everything)
 
 
 def test_min_confidence_out_of_range_is_refused():

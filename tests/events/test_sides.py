@@ -67,3 +67,13 @@ def test_their_of_a_list_subject_is_the_lists_own_not_the_other_party(coder):
     dyads = _dyads(code_text(coder, "Norway, Chile and Kenya welcomed their resumption of ties with Cuba."))
     supports = sorted(d for d in dyads if d[0] == "SUPPORT")
     assert supports == [("SUPPORT", (c,), ("CUB",)) for c in ("CHL", "KEN", "NOR")]
+
+
+def test_phrasal_verb_particle_does_not_hide_the_target(coder):
+    dyads = _dyads(code_text(coder, "Turkey carried out drone strikes on Armenia on Tuesday."))
+    assert ("ASSAULT", ("TUR",), ("ARM",)) in dyads
+
+
+def test_quantity_of_aid_is_aid(coder):
+    dyads = _dyads(code_text(coder, "Japan delivered 300 tonnes of aid to Nepal."))
+    assert ("AID", ("JPN",), ("NPL",)) in dyads

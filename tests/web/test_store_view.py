@@ -158,14 +158,37 @@ def test_show_of_an_unknown_event_is_a_clear_error(view_db):
     assert result.returncode == 2 and "no event with id 'no-such-event'" in result.stderr
 
 
-def test_events_command_takes_the_new_filters(view_db):
-    result = run_cli(
-        "events", "--db", view_db, "--country", "irq", "--modality", "hedged", "--min-confidence", "0.4",
-        "--format", "csv",
-    )  # fmt: skip
+def _csv_rows(result):
+    import csv
+    import io
+
     assert result.returncode == 0, result.stderr
-    rows = result.stdout.strip().splitlines()[1:]
-    assert len(rows) == 1 and "pressure" in rows[0]
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_events_command_takes_the_new_filters(view_db):
+    hedged = _csv_rows(
+        run_cli("events", "--db", view_db, "--country", "irq", "--modality", "hedged", "--format", "csv")
+    )
+    assert hedged and all("IRQ" in r["actor_code"] + r["recipient_code"] for r in hedged)
+    top = max(float(r["confidence"]) for r in hedged)
+    sure = _csv_rows(
+        run_cli(
+            "events",
+            "--db",
+            view_db,
+            "--country",
+            "irq",
+            "--modality",
+            "hedged",
+            "--min-confidence",
+            str(top),
+            "--format",
+            "csv",
+        )  # fmt: skip
+    )
+    assert sure and all(float(r["confidence"]) >= top for r in sure)
+    assert len(sure) == sum(float(r["confidence"]) >= top for r in hedged)
     text = run_cli("events", "--db", view_db, "--actor-text", UNCODED, "--format", "plover")
     assert text.returncode == 0 and '"code": null' in text.stdout
     for bad, message in (

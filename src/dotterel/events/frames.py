@@ -164,6 +164,16 @@ class FrameExtractor:
         objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "xcomp")]
         objects += [c for o in list(objects) for c in o.conjuncts]
         objects += [g for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        # "sent 50m euros of aid", "delivered tonnes of food": the quantity's substance is the object
+        objects += [
+            g
+            for o in list(objects)
+            if o.dep_ == "dobj"
+            for c in o.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
         for entry in cands:
             obj = None
             if entry.objects:
@@ -472,6 +482,10 @@ class FrameExtractor:
                     recip = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
                     if recip:
                         break
+            if not recip and obj is not None:
+                # "carried out airstrikes on Gaza": the particle is the phrasal verb's own, not the
+                # preposition of the other party
+                recip = self._object_entry_recipient(tok, obj, actor)
         elif obj is not None:
             recip = self._object_entry_recipient(tok, obj, actor)
         else:
