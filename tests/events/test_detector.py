@@ -17,7 +17,7 @@ def _views(coder, text):
 
 
 def test_detector_finds_an_attack_reported_without_a_lexicon_verb(coder):
-    text = "Syrian government forces hammered rebel fighters near Idlib."  # "hammer" is not in the lexicon
+    text = "Syrian government forces hammered rebel fighters near Idlib."  # only "hammer out" has a lexicon row
     events = coder.code(Article(id="a", text=text, published=dt.date(2024, 3, 5)))
     assert [(e.event, e.actor[0][1].code) for e in events] == [("ASSAULT", "SYR")]
     assert events[0].rule.startswith("detector(")
