@@ -97,3 +97,19 @@ def test_an_uncoded_person_is_also_offered_with_the_articles_focus_country(coder
     parties = [(p.mention.text, p.entity.code, p.entity.inferred) for p in views[-1].parties]
     assert ("Mr Zxqwor Blanvik", "KEN", True) in parties or ("Zxqwor Blanvik", "KEN", True) in parties
     assert any(code is None for _, code, _ in parties)
+
+
+def test_a_listed_subject_does_not_act_on_its_own_members_in_a_one_way_act(coder):
+    views = _views(coder, "Norway and Chile condemned the new sanctions on Friday.")
+    accuse = {
+        (c.actor.entity.code, c.recipient.entity.code)
+        for c in views[0].candidates(["ACCUSE"])
+        if c.actor and c.recipient
+    }
+    assert not accuse & {("NOR", "CHL"), ("CHL", "NOR")}
+    meet = {
+        (c.actor.entity.code, c.recipient.entity.code)
+        for c in views[0].candidates(["CONSULT"])
+        if c.actor and c.recipient
+    }
+    assert ("NOR", "CHL") in meet  # a mutual act may pair them

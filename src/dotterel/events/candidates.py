@@ -150,10 +150,13 @@ class SentenceView:
             frame = frames[0] if frames else None
             trigger = frame.trigger if frame is not None else self._dictionary_trigger(event)
             base = self._type_features(event, frames)
+            mutual = event in self.extractor.traits.mutual
             for a in parties:
                 for r in [None, *parties]:
                     if r is not None and r.key == a.key:
                         continue
+                    if r is not None and not mutual and self._listed_together(a, r):
+                        continue  # "Erdogan and Rouhani condemned ...": a list acts alongside, not on each other
                     feats = base + self._pair_features(event, frames, trigger, a, r)
                     out.append(
                         Candidate(
@@ -199,6 +202,10 @@ class SentenceView:
         if len(frames) > 1:
             out.append("frames>1")
         return out
+
+    def _listed_together(self, a: Party, r: Party) -> bool:
+        doc = self.sent.doc
+        return a.mention.head != r.mention.head and doc[r.mention.head] in doc[a.mention.head].conjuncts
 
     def _pair_features(
         self, event: str, frames: list[Frame], trigger: int, a: Party, r: Party | None
