@@ -255,32 +255,20 @@ def train(
                         oof[i].append((top[0], p, top[1]))
     curve: list[dict[str, float | bool]] = []
     for vth in VETO:
-        kept = [[p for p in lexicon_preds[i] if _prob(oof_probs[i], p) >= vth] for i in range(len(items))]
         for new_dyads in (False, True):
             for dth in (0.4, 0.5, 0.6, 0.7, 0.8):
                 for mth in (-3.0, -2.0, -1.0, 0.0, 1.0):
-                    preds: list[list[dict[str, Any]]] = []
+                    op: dict[str, float | bool] = {
+                        "veto": vth,
+                        "new_dyads": new_dyads,
+                        "detector": dth,
+                        "margin": mth,
+                    }
+                    preds = []
                     for i, a in enumerate(items):
-                        covered = {(p["text_info"]["sentence"], p["event"][0]) for p in lexicon_preds[i]}
-                        dyads = {(p["text_info"]["sentence"], *d) for p in kept[i] for d in _dyads(p)}
-                        extra = [
-                            c
-                            for c, p, m in oof[i]
-                            if p >= dth
-                            and m >= mth
-                            and (c.sentence, c.event) not in covered
-                            and not (new_dyads and (c.sentence, *dyad_of(c)) in dyads)
-                        ]
-                        preds.append(kept[i] + predictions(a, extra))
-                    curve.append(
-                        {
-                            "veto": vth,
-                            "new_dyads": new_dyads,
-                            "detector": dth,
-                            "margin": mth,
-                            **_score(items, preds),
-                        }
-                    )
+                        kept, extra = _selected(lexicon_preds[i], oof[i], oof_probs[i], op)
+                        preds.append(kept + predictions(a, [c for c, _, _ in extra]))
+                    curve.append({**op, **_score(items, preds)})
     # the operating point with the best out-of-fold F1
     best = max(curve, key=lambda row: row["f1"])
     calibration, reliability = _calibrate(items, lexicon_preds, oof, oof_probs, best)
@@ -312,6 +300,28 @@ def train(
     return detector, pairs, report
 
 
+def _selected(
+    lexicon: Sequence[dict[str, Any]],
+    found: Sequence[tuple[Candidate, float, float]],
+    probs: Sequence[dict[str, float]],
+    op: dict[str, float | bool],
+) -> tuple[list[dict[str, Any]], list[tuple[Candidate, float, float]]]:
+    """One article's events at an operating point, as `EventDetector` reports them: the lexicon
+    events the veto floor keeps, and the detector's (candidate, probability, margin) additions."""
+    kept = [p for p in lexicon if _prob(probs, p) >= op["veto"]]
+    covered = {(p["text_info"]["sentence"], p["event"][0]) for p in lexicon}
+    dyads = {(p["text_info"]["sentence"], *d) for p in kept for d in _dyads(p)}
+    extra = [
+        (c, p, m)
+        for c, p, m in found
+        if p >= op["detector"]
+        and m >= op["margin"]
+        and (c.sentence, c.event) not in covered
+        and not (op["new_dyads"] and (c.sentence, *dyad_of(c)) in dyads)
+    ]
+    return kept, extra
+
+
 def _calibrate(
     items: Sequence[Analysed],
     lexicon_preds: Sequence[list[dict[str, Any]]],
@@ -325,17 +335,7 @@ def _calibrate(
     xs: list[list[float]] = []
     ys: list[float] = []
     for i, a in enumerate(items):
-        kept = [p for p in lexicon_preds[i] if _prob(oof_probs[i], p) >= op["veto"]]
-        covered = {(p["text_info"]["sentence"], p["event"][0]) for p in lexicon_preds[i]}
-        dyads = {(p["text_info"]["sentence"], *d) for p in kept for d in _dyads(p)}
-        extra = [
-            (c, p, m)
-            for c, p, m in oof[i]
-            if p >= op["detector"]
-            and m >= op["margin"]
-            and (c.sentence, c.event) not in covered
-            and not (op["new_dyads"] and (c.sentence, *dyad_of(c)) in dyads)
-        ]
+        kept, extra = _selected(lexicon_preds[i], oof[i], oof_probs[i], op)
         preds = kept + predictions(a, [c for c, _, _ in extra])
         feats = [calibration_features(float(p["confidence"]), _prob(oof_probs[i], p), False) for p in kept]
         feats += [calibration_features(p / (1.0 + float(np.exp(-m))), p, True) for _, p, m in extra]

@@ -128,14 +128,18 @@ class SentenceView:
                 out.append(f"cue={word}")
         return out
 
+    def _best_hit(self, event: str) -> Hit | None:
+        """The dictionary's most specific verb of this type in the sentence."""
+        return max((h for h in self.hits if h.event == event), key=lambda h: h.specificity, default=None)
+
     def _dictionary_trigger(self, event: str) -> int:
         """Where a type no frame reported happens: the dictionary's verb of that type, else the root."""
-        best = max((h for h in self.hits if h.event == event), key=lambda h: h.specificity, default=None)
+        best = self._best_hit(event)
         return best.trigger if best is not None else self.root.i
 
     def cameo_for(self, event: str) -> str | None:
         """The CAMEO code of the dictionary's most specific verb of this type in the sentence."""
-        best = max((h for h in self.hits if h.event == event), key=lambda h: h.specificity, default=None)
+        best = self._best_hit(event)
         return best.cameo if best is not None else None
 
     def candidates(self, events: Iterable[str]) -> list[Candidate]:

@@ -220,8 +220,7 @@ class FrameExtractor:
         if actors and recipients:
             # "X and Y welcomed their resumption of ties with Z": a pronoun that refers back to the
             # actors (all of a listed subject) is the actors' own, not the other party
-            listed = [*actor_toks, *(c for a in actor_toks for c in a.conjuncts)]
-            mine = {e.code for m in self._mentions(listed) for e in m.entities} - {None}
+            mine = self._listed_codes(actor_toks)
             recipients = tuple(
                 m
                 for m in recipients
@@ -503,8 +502,7 @@ class FrameExtractor:
                 if not recip:
                     # "welcomed their resumption of ties with Osgiliath": a relation of the actor's
                     # own names its other party further down
-                    listed = [*actor, *(c for a in actor for c in a.conjuncts)]
-                    mine = {e.code for m in self._mentions(listed) for e in m.entities} - {None}
+                    mine = self._listed_codes(actor)
                     recip = [
                         o
                         for o in own
@@ -602,11 +600,15 @@ class FrameExtractor:
             return whose  # "reiterated Iran's commitment": the actor's own, no recipient
         return [obj]  # "rejected a Ukrainian proposal": the recipient is read off the object
 
+    def _listed_codes(self, actor: Sequence[Token]) -> set[str | None]:
+        """The codes of the actor tokens and of everything listed with them."""
+        listed = [*actor, *(c for a in actor for c in a.conjuncts)]
+        return {e.code for m in self._mentions(listed) for e in m.entities} - {None}
+
     def _own_theme(self, objs: Sequence[Token], actor: Sequence[Token]) -> bool:
         """The object belongs to the actor: "its troops", "their ambassador" (a listed subject's
         "their" is all of the list's)."""
-        listed = [*actor, *(c for a in actor for c in a.conjuncts)]
-        mine = {e.code for m in self._mentions(listed) for e in m.entities} - {None}
+        mine = self._listed_codes(actor)
         for o in objs:
             poss = [c for c in o.children if c.dep_ == "poss" and c.pos_ == "PRON"]
             if poss and mine and {e.code for m in self.actors.resolve(poss[0]) for e in m.entities} <= mine:

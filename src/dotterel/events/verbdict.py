@@ -216,9 +216,8 @@ def write_table(patterns: Sequence[Pattern], path: Path, header: str) -> None:
 
 @dataclass(slots=True)
 class VerbDictionary:
-    """Patterns by verb lemma, most specific first, with the PLOVER type of each CAMEO code."""
+    """Patterns by verb lemma, with the PLOVER type of each CAMEO code."""
 
-    patterns: dict[str, list[Pattern]] = field(default_factory=dict)
     events: dict[str, str] = field(default_factory=dict)  # CAMEO code -> PLOVER type
     # per verb: patterns by one word each needs (so a verb with hundreds of patterns checks few)
     keyed: dict[str, dict[str, list[Pattern]]] = field(default_factory=dict)
@@ -250,12 +249,12 @@ class VerbDictionary:
         cls, patterns: Iterable[Pattern], cameo_events: dict[str, str], version: str = "0"
     ) -> VerbDictionary:
         out = cls(events=dict(cameo_events), version=version)
+        by_verb: dict[str, list[Pattern]] = {}
         for p in patterns:
             for verb in p.verbs:
                 lemma, _, own = verb.partition("_")
-                out.patterns.setdefault(lemma, []).append(p if not own else replace(p, particle=p.particle or own))
-        for verb, ps in out.patterns.items():
-            ps.sort(key=lambda p: (-p.specificity, p.line))
+                by_verb.setdefault(lemma, []).append(p if not own else replace(p, particle=p.particle or own))
+        for verb, ps in by_verb.items():
             index: dict[str, list[Pattern]] = {}
             for p in ps:
                 first = (p.after or p.before or (frozenset({""}),))[0]
