@@ -43,7 +43,11 @@ def main() -> int:
     ]
     figures = score_articles(scores)
     print(f"held-out labelled articles: {len(examples)} ({args.folders})")
-    print(" ".join(f"{k}={figures[k]:.3f}" if isinstance(figures[k], float) else f"{k}={figures[k]}" for k in FIGURES))
+    print(
+        " ".join(
+            f"{k}={figures[k]:.3f}" if isinstance(figures[k], float) else f"{k}={figures[k]}" for k in FIGURES
+        )
+    )
     return 0
 
 

@@ -79,6 +79,7 @@ class Coder:
         verbs: VerbDictionary | None = None,
         language: LanguageCheck | None = None,
         review: bool = False,
+        encoder: EventClassifier | None = None,
     ) -> None:
         self.nlp = nlp
         # The classifier reviewing lexicon frames cost 40% of coding speed and changed nothing on
@@ -86,6 +87,9 @@ class Coder:
         self.review = review
         self.language = language or LanguageCheck()
         self.classifier = classifier
+        # the same model read as a sentence encoder: what it finds in each sentence is evidence for
+        # the event detector (its plain-sentence PLV and penta heads, `encoder_features`)
+        self.encoder = encoder
         self.detector = detector
         self.verbs = verbs
         self.kb = kb
@@ -117,11 +121,13 @@ class Coder:
         use_detector: bool = True,
         review: bool = False,
         kb_layers: Sequence[str] = (),
+        use_encoder: bool | None = None,
     ) -> Coder:
         """Load everything from package data. The learned models are used when they are installed.
 
         `kb_layers` are knowledge-base layer directories (``dotterel kb import-petrarch``) put over
-        the built-in knowledge base, later ones over earlier ones.
+        the built-in knowledge base, later ones over earlier ones. The sentence encoder is loaded
+        when the detector was trained with it (`use_encoder=None`) or when asked (training).
         """
         kb = KnowledgeBase.load(kb_layers)
         ontology = Ontology.load()
@@ -137,6 +143,13 @@ class Coder:
                 detector = EventDetector.load(sorted(ontology.types))
             except ModelError as exc:
                 log.warning("coding without the event detector: %s", exc)
+        encoder = None
+        if use_encoder or (use_encoder is None and detector is not None and detector.needs_encoder):
+            try:
+                encoder = classifier if classifier is not None else EventClassifier.load()
+            except ModelError as exc:
+                log.warning("coding without the event detector, which needs the sentence encoder: %s", exc)
+                detector = None
         return cls(
             nlp=load_pipeline(model),
             kb=kb,
@@ -148,6 +161,7 @@ class Coder:
             detector=detector,
             verbs=VerbDictionary.load({c.code: c.event or "" for c in ontology.cameo.values()}),
             review=review,
+            encoder=encoder,
         )
 
     # ---- public API ----------------------------------------------------------------------
@@ -178,7 +192,7 @@ class Coder:
             extractor = FrameExtractor(
                 doc, actors, self.lexicon, self.cues, keep_irrealis=True, traits=self.ontology.traits
             )
-            yield sentence_views(doc, actors, extractor, self.verbs)
+            yield sentence_views(doc, actors, extractor, self.verbs, self.encoder)
 
     # ---- stages --------------------------------------------------------------------------
 
@@ -229,7 +243,7 @@ class Coder:
             loose = FrameExtractor(
                 doc, actors, self.lexicon, self.cues, keep_irrealis=True, traits=self.ontology.traits
             )
-            views = sentence_views(doc, actors, loose, self.verbs)
+            views = sentence_views(doc, actors, loose, self.verbs, self.encoder)
             detected = detector.sentence_types(views)
         # sentence by sentence, in order (the running date and place carry over): places, actors
         # filled in, one event per dyad, the records; then the detector's additions

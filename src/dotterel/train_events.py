@@ -287,6 +287,7 @@ def train(
         "cv_curve": curve,
         "calibration": calibration,
         "reliability_oof": reliability,
+        "sentence_encoder": coder.encoder is not None,
         "folds": FOLDS,
         "seed": SEED,
         "seconds": round(time.time() - t0, 1),
@@ -295,7 +296,11 @@ def train(
         weights=pairs.weights,
         bias=pairs.bias,
         bits=pairs.bits,
-        meta={**{k: best[k] for k in ("veto", "new_dyads", "detector", "margin")}, "calibration": calibration},
+        meta={
+            **{k: best[k] for k in ("veto", "new_dyads", "detector", "margin")},
+            "calibration": calibration,
+            "encoder": coder.encoder is not None,
+        },
     )
     return detector, pairs, report
 

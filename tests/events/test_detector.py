@@ -13,7 +13,8 @@ def _views(coder, text):
 
     doc = next(iter(parse(coder.nlp, [text])))
     actors = ArticleActors(doc, coder.kb, coder.matcher, dt.date(2024, 3, 5), speech=coder.cues.of("speech"))
-    return sentence_views(doc, actors, FrameExtractor(doc, actors, coder.lexicon, coder.cues, keep_irrealis=True))
+    extractor = FrameExtractor(doc, actors, coder.lexicon, coder.cues, keep_irrealis=True)
+    return sentence_views(doc, actors, extractor, coder.verbs, coder.encoder)
 
 
 def test_detector_finds_an_attack_reported_without_a_lexicon_verb(coder):

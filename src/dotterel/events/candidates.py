@@ -25,6 +25,8 @@ from dotterel.records import Entity, Mention
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
+    from dotterel.events.model import EventClassifier
+
 FOCUS_PARTIES = True
 MAX_PARTIES = 6  # distinct participants considered per sentence, in order of appearance
 MODALS = {"could", "would", "should", "might", "may", "must", "will", "shall", "can"}
@@ -68,8 +70,10 @@ class SentenceView:
         extractor: FrameExtractor,
         hits: Sequence[Hit] = (),
         focus: str | None = None,
+        encoded: Sequence[str] = (),
     ) -> None:
         self.sent = sent
+        self.encoded = tuple(encoded)  # what the sentence encoder reads in it (`encoder_features`)
         self.index = index
         self.frames = list(frames)
         self.hits = list(hits)  # verbs the CAMEO verb dictionary codes
@@ -122,6 +126,7 @@ class SentenceView:
             out.append("quote")
         if sent.text.rstrip().endswith("?"):
             out.append("question")
+        out.extend(self.encoded)
         for word in ("negative", "positive", "irrealis", "hedge", "directive"):
             cues = self.extractor.cues.of(word)
             if any(t.lemma_.lower() in cues or t.lower_ in cues for t in sent):
@@ -273,9 +278,14 @@ class SentenceView:
 
 
 def sentence_views(
-    doc: Doc, actors: ArticleActors, extractor: FrameExtractor, verbs: VerbDictionary | None = None
+    doc: Doc,
+    actors: ArticleActors,
+    extractor: FrameExtractor,
+    verbs: VerbDictionary | None = None,
+    encoder: EventClassifier | None = None,
 ) -> list[SentenceView]:
-    """One view per sentence, with its veto-free frames, its participants and its dictionary verbs."""
+    """One view per sentence, with its veto-free frames, its participants, its dictionary verbs
+    and, given the sentence encoder, what it reads in the sentence."""
     sents = list(doc.sents)
     by_sent: list[list[Mention]] = [[] for _ in sents]
     starts = [s.start for s in sents]
@@ -287,13 +297,36 @@ def sentence_views(
         s = bisect.bisect_right(starts, m.head) - 1
         if 0 <= s < len(sents):
             by_sent[s].append(m)
+    # only sentences with participants can hold an event: the others are not worth the encoder's time
+    encoded: list[tuple[str, ...]] = [() for _ in sents]
+    if encoder is not None:
+        busy = [i for i, mentions in enumerate(by_sent) if mentions]
+        read = encoder.predict_sentences([sents[i].text for i in busy])
+        for i, (plv, penta) in zip(busy, read, strict=True):
+            encoded[i] = encoder_features(plv, penta)
     views = []
     focus = actors.focus_country() if FOCUS_PARTIES else None
     for index, sent in enumerate(sents):
         frames = extractor.sentence_frames(sent, index, require_actors=False, speech=True)
         hits = verbs.hits(sent) if verbs is not None else ()
-        views.append(SentenceView(sent, index, frames, by_sent[index], extractor, hits, focus))
+        views.append(SentenceView(sent, index, frames, by_sent[index], extractor, hits, focus, encoded[index]))
     return views
+
+
+def encoder_features(plv: dict[str, float], penta: Sequence[float]) -> tuple[str, ...]:
+    """The sentence encoder's reading as detector features: each PLV root it gives at least 0.1,
+    and the penta class it prefers, in three probability bands. The encoder was trained on other
+    sentences (the PLV and penta sets); the detector learns from in-domain articles how far to
+    trust each band for each type."""
+
+    def band(p: float) -> str:
+        return "b1" if p < 0.3 else ("b2" if p < 0.6 else "b3")
+
+    out = [f"plv={label}|{band(p)}" for label, p in plv.items() if p >= 0.1]
+    if penta:
+        k = max(range(len(penta)), key=lambda i: penta[i])
+        out.append(f"penta={k}|{band(penta[k]) if penta[k] >= 0.1 else 'b0'}")
+    return tuple(out)
 
 
 def _parties(mentions: Sequence[Mention], focus: str | None = None) -> list[Party]:

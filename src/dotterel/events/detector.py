@@ -36,6 +36,7 @@ class Operating:
     veto: float = 0.0  # a lexicon event whose type the detector rates below this is dropped
     new_dyads: bool = False  # add only events whose dyad no lexicon event of the sentence has
     calibration: tuple[float, ...] = ()  # weights of `calibration_features`, fitted out of fold
+    encoder: bool = False  # the detector reads the sentence encoder's features (`encoder_features`)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,10 +71,16 @@ class EventDetector:
                 veto=float(meta.get("veto", 0.0)),
                 new_dyads=bool(meta.get("new_dyads", False)),
                 calibration=tuple(float(w) for w in meta.get("calibration") or ()),
+                encoder=bool(meta.get("encoder", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"data/model/{PAIRS_FILE} has no operating point: {exc}") from exc
         return cls(detector=detector, pairs=pairs, types=types, operating=operating)
+
+    @property
+    def needs_encoder(self) -> bool:
+        """Whether the sentence views must carry the sentence encoder's features."""
+        return self.operating.encoder
 
     def sentence_types(self, views: Sequence[SentenceView]) -> list[dict[str, float]]:
         """Probability of each type in each sentence, all sentences in one batch."""

@@ -196,16 +196,32 @@ class EventClassifier:
     def markers(self) -> Markers:
         return self._markers
 
-    def _run(self, texts: Sequence[str], output: str) -> np.ndarray:
-        chunks = []
-        for start in range(0, len(texts), self._batch_size):
-            ids, mask = encode(self._tokenizer, texts[start : start + self._batch_size], self._max_length)
-            feed = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
-                feed["token_type_ids"] = np.zeros_like(ids)
-            (logits,) = self._session.run([output], feed)
-            chunks.append(softmax(logits.astype(np.float64)))
-        return np.concatenate(chunks, axis=0)
+    def _run(self, texts: Sequence[str], *outputs: str) -> list[np.ndarray]:
+        """Softmax of each named output for every text, in input order.
+
+        Texts are batched only with texts of the same token length, so nothing is padded: the
+        exported encoder's reading of a text changes with padding, and a sentence must read the
+        same whatever it is batched with (in training, in an article, with several workers)."""
+        self._tokenizer.enable_truncation(max_length=self._max_length)
+        self._tokenizer.no_padding()
+        encodings = self._tokenizer.encode_batch(list(texts))
+        groups: dict[int, list[int]] = {}
+        for i, enc in enumerate(encodings):
+            groups.setdefault(len(enc.ids), []).append(i)
+        results: dict[int, np.ndarray] = {}
+        for members in groups.values():
+            for start in range(0, len(members), self._batch_size):
+                rows = members[start : start + self._batch_size]
+                ids = np.asarray([encodings[i].ids for i in rows], dtype=np.int64)
+                feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+                if "token_type_ids" in self._inputs:
+                    feed["token_type_ids"] = np.zeros_like(ids)
+                for k, logits in enumerate(self._session.run(list(outputs), feed)):
+                    probs = softmax(logits.astype(np.float64))
+                    if k not in results:
+                        results[k] = np.zeros((len(texts), probs.shape[1]))
+                    results[k][rows] = probs
+        return [results.get(k, np.zeros((0, 0))) for k in range(len(outputs))]
 
     def predict_pairs(self, items: Sequence[PairItem]) -> list[dict[str, float]]:
         """For each (sentence, actor span, recipient span): probability of every PLV label incl. NONE."""
@@ -216,11 +232,26 @@ class EventClassifier:
             actor = _check_span(actor, len(text), "actor", index)
             recipient = _check_span(recipient, len(text), "recipient", index)
             texts.append(mark_pair(text, actor, recipient, self._markers))
-        probs = self._run(texts, "plv_logits")
+        (probs,) = self._run(texts, "plv_logits")
         return [{label: float(p) for label, p in zip(self._plv_labels, row, strict=True)} for row in probs]
 
     def predict_penta(self, texts: Sequence[str]) -> list[list[float]]:
         """For each sentence: probabilities of the five penta classes, by class number."""
         if not texts:
             return []
-        return [[float(p) for p in row] for row in self._run(list(texts), "penta_logits")]
+        (probs,) = self._run(list(texts), "penta_logits")
+        return [[float(p) for p in row] for row in probs]
+
+    def predict_sentences(self, texts: Sequence[str]) -> list[tuple[dict[str, float], list[float]]]:
+        """For each plain sentence, in one pass of the encoder: the PLV head's probabilities
+        (no pair marked) and the penta head's."""
+        if not texts:
+            return []
+        plv, penta = self._run(list(texts), "plv_logits", "penta_logits")
+        return [
+            (
+                {label: float(p) for label, p in zip(self._plv_labels, row, strict=True)},
+                [float(p) for p in prow],
+            )
+            for row, prow in zip(plv, penta, strict=True)
+        ]
