@@ -144,7 +144,12 @@ class FrameExtractor:
         self.dyads.extend(f for f in found if f.actors and f.recipients and f.priority >= 2)
         if require_actors if speech is None else speech:
             found.extend(self._speech_frames(sent, sent_index, found))
-        return [one for f in found for one in _per_actor(f)]
+        return [one for f in found for one in per_actor(f)]
+
+    def verb_frame(self, tok: Token, entry: Entry, sent_index: int) -> Frame | None:
+        """The frame of a verb another source types (an analyst's verb dictionary,
+        events/dictframes.py), its sides read as a lexicon verb's are; it may lack a side."""
+        return self._frame(tok, entry, None, sent_index, require_actors=False)
 
     # ---- lexicon matching ----------------------------------------------------------------
 
@@ -974,7 +979,7 @@ def _parties(mentions: tuple[Mention, ...]) -> list[tuple[str | None, str | None
     return list(dict.fromkeys(_party(m) for m in mentions if m.entities))
 
 
-def _per_actor(f: Frame) -> list[Frame]:
+def per_actor(f: Frame) -> list[Frame]:
     """One frame per acting country: "The US, Britain and France criticised X" is three events, as
     each state acts on its own (mentions without a code stay with the first group)."""
     groups: dict[str | None, list[Mention]] = {}

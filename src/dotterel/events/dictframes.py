@@ -1,0 +1,261 @@
+"""Events from an analyst's verb dictionary: a `verbs` file in a knowledge-base layer.
+
+`dotterel kb import-petrarch --verbs FILE...` reads PETRARCH/TABARI verb dictionaries (the full
+reading of `events/verbdict.py`) into the layer directory (`verbs.tsv`, recorded in the layer's
+manifest). When `dotterel code --kb DIR` is given such a layer, that dictionary is authoritative
+for the verbs it lists, the way PETRARCH uses its own:
+
+* a verb its most specific pattern codes is an event with that CAMEO code, its PLOVER type from
+  the ontology's CAMEO table; its source and target are read off the parse as the lexicon frames
+  read theirs (subject, `by`-agent, object, the objects of `with`/`against`/`on`/...), and, when
+  that finds no target, the first coded actor after the verb in its own clause (PETRARCH's reading
+  of the verb phrase);
+* a lexicon event at the same verb takes the dictionary's type and code (its sides stay);
+* a null pattern (`[---]`), a code the ontology cannot type, or a negated verb whose pattern does
+  not itself read the negation ("WILL NOT *") is no event, and removes the lexicon's;
+* a paired code (`[032:033]`) adds the target's act back on the source.
+
+Future and "about to" verbs are coded as PETRARCH codes them; their modality stays on the event.
+Without a layer holding verbs nothing here runs, and the built-in CAMEO dictionary stays evidence
+for the detector only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from dotterel.actors.resolve import ArticleActors
+from dotterel.datafiles import parse_table
+from dotterel.errors import DataFileError
+from dotterel.events.cues import Cues
+from dotterel.events.frames import Frame, FrameExtractor, per_actor
+from dotterel.events.lexicon import Entry, Lexicon
+from dotterel.events.verbdict import NULL, Hit, Pattern, VerbDictionary, parse, read_patterns, write_table
+from dotterel.ontology import Ontology
+
+VERBS_FILE = "verbs.tsv"
+RULE = "dictionary"
+_NOUNS = ("NOUN", "PROPN", "PRON")
+
+HEADER = """# PETRARCH verb patterns imported by `dotterel kb import-petrarch --verbs`
+# version: {version}
+# Sources: {sources}
+# One row per pattern (format of dotterel's data/lexicon/cameo_verbs.tsv, see events/verbdict.py):
+# verbs, particle, the words needed before/after the verb, cameo ('---': no event), the pattern's
+# line in its source, paired (the code of the target's act back on the source), words (how many).
+"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerbImport:
+    """What importing verb dictionaries into a layer gave: patterns written, lines skipped."""
+
+    patterns: int
+    problems: tuple[str, ...]  # "file:line: why: text"
+
+
+def import_verbs(directory: Path, files: Sequence[Path]) -> VerbImport:
+    """Read PETRARCH verb dictionaries into the layer at `directory` (its manifest must exist)."""
+    manifest_path = Path(directory) / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataFileError(f"{manifest_path}: cannot be read ({exc})") from exc
+    patterns: list[Pattern] = []
+    problems: list[str] = []
+    sources = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DataFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        if b"\x00" in data[:4096]:
+            raise DataFileError(f"{path}: is a binary file, not a PETRARCH verb dictionary")
+        lines = data.decode("utf-8", errors="replace").splitlines()
+        found, skipped = parse(lines, str(path), full=True)
+        patterns.extend(found)
+        problems.extend(f"{path}:{p.line}: {p.why}: {p.text}" for p in skipped)
+        sources.append(
+            {
+                "file": path.name,
+                "kind": "verbs",
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "lines": len(lines),
+                "entries": len(found),
+                "problems": len(skipped),
+            }
+        )
+    version = str(manifest.get("version") or dt.date.today().isoformat())
+    header = HEADER.format(version=version, sources=", ".join(s["file"] for s in sources))
+    (Path(directory) / "manifest.json").unlink(missing_ok=True)  # a half-written layer has no manifest
+    write_table(patterns, Path(directory) / VERBS_FILE, header)
+    manifest["files"] = {**(manifest.get("files") or {}), "verbs": VERBS_FILE}
+    manifest["sources"] = [s for s in manifest.get("sources") or [] if s.get("kind") != "verbs"] + sources
+    manifest["counts"] = {**(manifest.get("counts") or {}), "verb_patterns": len(patterns)}
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return VerbImport(patterns=len(patterns), problems=tuple(problems))
+
+
+def load_dictionary(layers: Sequence[str | Path], ontology: Ontology) -> VerbDictionary | None:
+    """The verb dictionary of the given layers (None when none has verbs). A verb listed by a later
+    layer takes only that layer's patterns, as a later layer's actors outrank earlier ones."""
+    by_layer: list[list[Pattern]] = []
+    versions: list[str] = []
+    for directory in layers:
+        manifest_path = Path(directory) / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise DataFileError(f"{manifest_path}: cannot be read ({exc})") from exc
+        name = (manifest.get("files") or {}).get("verbs") if isinstance(manifest, dict) else None
+        if not name:
+            continue
+        path = Path(directory) / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(f"{path}: cannot be read ({exc})") from exc
+        table = parse_table(text, str(path))
+        by_layer.append(read_patterns(table.rows, str(path)))
+        versions.append(f"{manifest.get('name') or Path(directory).name}-{table.version}")
+    if not by_layer:
+        return None
+    patterns: list[Pattern] = []
+    taken: set[str] = set()
+    for found in reversed(by_layer):
+        mine = {v for p in found for v in p.verbs}
+        patterns.extend(p for p in found if not set(p.verbs) & taken)
+        taken |= mine
+    events = {c.code: c.event or "" for c in ontology.cameo.values()}
+    return VerbDictionary.from_patterns(patterns, events, version="+".join(versions))
+
+
+class DictionaryCoder:
+    """Codes the verbs an analyst's dictionary knows, over the lexicon frames of a sentence."""
+
+    def __init__(self, verbs: VerbDictionary, ontology: Ontology) -> None:
+        self.verbs = verbs
+        self.ontology = ontology
+
+    def frames(
+        self,
+        doc: Doc,
+        actors: ArticleActors,
+        lexicon: Lexicon,
+        cues: Cues,
+        sents: Sequence[Span],
+        found: Sequence[list[Frame]],
+    ) -> list[list[Frame]]:
+        """Each sentence's frames with the dictionary's events: lexicon frames at a coded verb
+        retyped (or removed), new frames at the verbs the lexicon missed."""
+        reader = FrameExtractor(doc, actors, lexicon, cues, keep_irrealis=True, traits=self.ontology.traits)
+        out: list[list[Frame]] = []
+        for index, (sent, frames) in enumerate(zip(sents, found, strict=True)):
+            hits = {h.trigger: h for h in self.verbs.hits(sent, forms=True)}
+            if not hits:
+                out.append(list(frames))
+                continue
+            mine: list[Frame] = []
+            for f in frames:
+                hit = hits.get(f.trigger)
+                if hit is None:
+                    mine.append(f)
+                elif self._codes(hit, reader, doc[f.trigger]):
+                    mine.append(self._retyped(f, hit))
+            have = {f.trigger for f in frames}
+            for trigger, hit in hits.items():
+                if trigger in have or not self._codes(hit, reader, doc[trigger]):
+                    continue
+                frame = self._frame(reader, doc[trigger], hit, index)
+                if frame is not None:
+                    mine.extend(per_actor(frame))
+            mine.extend(self._paired(f, hits) for f in list(mine) if f.trigger in hits and hits[f.trigger].paired)
+            out.append([f for f in mine if f is not None])
+        return out
+
+    @staticmethod
+    def _codes(hit: Hit, reader: FrameExtractor, tok: Token) -> bool:
+        """The hit is an event: a typed code, and a negated verb only under a pattern that reads
+        the negation ("did not ever clash" is coded by "&NEGATION EVER *", not by "*")."""
+        return bool(hit.event) and hit.cameo != NULL and (hit.negated or not reader.is_negated(tok))
+
+    def _mode(self, cameo: str) -> str | None:
+        found = self.ontology.cameo.get(cameo)
+        return found.mode if found is not None else None
+
+    def _retyped(self, f: Frame, hit: Hit) -> Frame:
+        return replace(
+            f,
+            event=hit.event,
+            cameo=hit.cameo,
+            mode=self._mode(hit.cameo),
+            rule=f"{f.rule}+{RULE}:{self.verbs.version}:{hit.line}",
+        )
+
+    def _frame(self, reader: FrameExtractor, tok: Token, hit: Hit, index: int) -> Frame | None:
+        entry = Entry(
+            pos="VERB",
+            lemma=tok.lemma_.lower(),
+            particle=None,
+            objects=frozenset(),
+            event=hit.event,
+            mode=self._mode(hit.cameo),
+            cameo=hit.cameo,
+            note="",
+            line=hit.line,
+        )
+        frame = reader.verb_frame(tok, entry, index)
+        if frame is None or not frame.actors:
+            return None
+        if not frame.recipients:
+            target = self._first_actor_after(reader, tok, frame)
+            if target:
+                frame = replace(frame, recipients=target)
+        return replace(frame, rule=f"{RULE}:{self.verbs.version}:{hit.line}")
+
+    @staticmethod
+    def _first_actor_after(reader: FrameExtractor, tok: Token, frame: Frame) -> tuple:
+        """PETRARCH's target: the first coded actor after the verb in its own clause."""
+        mine = {e.code for m in frame.actors for e in m.entities}
+        for t in sorted(_clause_after(tok), key=lambda t: t.i):
+            if t.pos_ not in _NOUNS or t.dep_ in ("compound", "amod", "poss"):
+                continue
+            found = tuple(m for m in reader.actors.resolve(t) if any(e.code and e.code not in mine for e in m.entities))
+            if found:
+                return found
+        return ()
+
+    def _paired(self, f: Frame, hits: dict[int, Hit]) -> Frame | None:
+        """[032:033]: the target's act back on the source ("left for X": X receives the visit)."""
+        hit = hits[f.trigger]
+        event = self.verbs.event_of(hit.paired or "")
+        if not event or not f.recipients or not f.actors:
+            return None
+        return replace(
+            f,
+            event=event,
+            cameo=hit.paired,
+            mode=self._mode(hit.paired or ""),
+            actors=f.recipients,
+            recipients=f.actors,
+            rule=f"{f.rule}:paired",
+        )
+
+
+def _clause_after(tok: Token) -> list[Token]:
+    """The tokens after the verb in its own clause (embedded clauses left out)."""
+    stop = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "conj"}
+    out: list[Token] = []
+    stack = [c for c in tok.children if c.i > tok.i and c.dep_ not in stop]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in stop)
+    return out
