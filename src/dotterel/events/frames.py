@@ -725,7 +725,7 @@ class FrameExtractor:
                     return tok.head
                 if c.dep_ == "nsubj" and c.lower_ not in ("there",):
                     return c
-        if tok.dep_ in ("xcomp", "advcl", "conj") and tok.head is not tok:
+        if tok.dep_ in ("xcomp", "advcl", "conj", "acomp") and tok.head is not tok:  # "is about to restore"
             return self.subject_of(tok.head, depth + 1)
         if tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return tok.head
