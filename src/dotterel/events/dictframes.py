@@ -39,6 +39,7 @@ from dotterel.events.frames import Frame, FrameExtractor, per_actor
 from dotterel.events.lexicon import Entry, Lexicon
 from dotterel.events.verbdict import NULL, Hit, Pattern, VerbDictionary, parse, read_patterns, write_table
 from dotterel.ontology import Ontology
+from dotterel.records import Mention
 
 VERBS_FILE = "verbs.tsv"
 RULE = "dictionary"
@@ -153,31 +154,31 @@ class DictionaryCoder:
         sents: Sequence[Span],
         found: Sequence[list[Frame]],
     ) -> list[list[Frame]]:
-        """Each sentence's frames with the dictionary's events: lexicon frames at a coded verb
-        retyped (or removed), new frames at the verbs the lexicon missed."""
-        reader = FrameExtractor(doc, actors, lexicon, cues, keep_irrealis=True, traits=self.ontology.traits)
+        """Each sentence's frames with the dictionary's events: at a verb the dictionary codes, its
+        event (sides read afresh, or the lexicon frame's when those are fuller); elsewhere the
+        lexicon frames as they were."""
+        # parties listed together act on each other only where a pattern says so (`%`)
+        traits = replace(self.ontology.traits, mutual=frozenset())
+        reader = FrameExtractor(doc, actors, lexicon, cues, keep_irrealis=True, traits=traits)
         out: list[list[Frame]] = []
         for index, (sent, frames) in enumerate(zip(sents, found, strict=True)):
             hits = {h.trigger: h for h in self.verbs.hits(sent, forms=True)}
-            if not hits:
-                out.append(list(frames))
-                continue
-            mine: list[Frame] = []
-            for f in frames:
-                hit = hits.get(f.trigger)
-                if hit is None:
-                    mine.append(f)
-                elif self._codes(hit, reader, doc[f.trigger]):
-                    mine.append(self._retyped(f, hit))
-            have = {f.trigger for f in frames}
+            mine = [f for f in frames if f.trigger not in hits]
             for trigger, hit in hits.items():
-                if trigger in have or not self._codes(hit, reader, doc[trigger]):
+                if not self._codes(hit, reader, doc[trigger]):
+                    continue  # no event here, whatever the lexicon read
+                lexical = [self._retyped(f, hit) for f in frames if f.trigger == trigger]
+                fresh = self._frame(reader, doc[trigger], hit, index)
+                if hit.compound and fresh is not None and len(_parties(fresh.actors)) > 1:
+                    mine.extend(_each_other(fresh))
                     continue
-                frame = self._frame(reader, doc[trigger], hit, index)
-                if frame is not None:
-                    mine.extend(per_actor(frame))
+                both = [f for f in lexical if f.actors and f.recipients]
+                if fresh is not None and (fresh.recipients or not both):
+                    mine.extend(per_actor(fresh))
+                else:
+                    mine.extend(lexical)
             mine.extend(self._paired(f, hits) for f in list(mine) if f.trigger in hits and hits[f.trigger].paired)
-            out.append([f for f in mine if f is not None])
+            out.append(sorted((f for f in mine if f is not None), key=lambda f: f.trigger))
         return out
 
     @staticmethod
@@ -214,6 +215,10 @@ class DictionaryCoder:
         frame = reader.verb_frame(tok, entry, index)
         if frame is None or not frame.actors:
             return None
+        if hit.target is not None:  # "- * THEIR ^ ABOUT + [162]": the target follows "about"
+            target = self._target_at(reader, tok, hit.target, frame)
+            if target:
+                frame = replace(frame, recipients=target)
         if not frame.recipients:
             target = self._first_actor_after(reader, tok, frame)
             if target:
@@ -221,10 +226,21 @@ class DictionaryCoder:
         return replace(frame, rule=f"{RULE}:{self.verbs.version}:{hit.line}")
 
     @staticmethod
-    def _first_actor_after(reader: FrameExtractor, tok: Token, frame: Frame) -> tuple:
+    def _target_at(reader: FrameExtractor, tok: Token, word: str, frame: Frame) -> tuple[Mention, ...]:
+        """The first coded actor after the pattern's word that precedes its target slot."""
+        after = sorted(_clause_after(tok), key=lambda t: t.i)
+        marks = [t for t in after if t.lower_ == word] if word else [tok]
+        if not marks:
+            return ()
+        return DictionaryCoder._first_actor_after(reader, tok, frame, after=marks[0].i)
+
+    @staticmethod
+    def _first_actor_after(reader: FrameExtractor, tok: Token, frame: Frame, after: int = -1) -> tuple[Mention, ...]:
         """PETRARCH's target: the first coded actor after the verb in its own clause."""
         mine = {e.code for m in frame.actors for e in m.entities}
         for t in sorted(_clause_after(tok), key=lambda t: t.i):
+            if t.i <= after:
+                continue
             if t.pos_ not in _NOUNS or t.dep_ in ("compound", "amod", "poss"):
                 continue
             found = tuple(m for m in reader.actors.resolve(t) if any(e.code and e.code not in mine for e in m.entities))
@@ -247,6 +263,26 @@ class DictionaryCoder:
             recipients=f.actors,
             rule=f"{f.rule}:paired",
         )
+
+
+def _parties(mentions: Sequence[Mention]) -> list[str]:
+    return list(dict.fromkeys(e.code for m in mentions for e in m.entities if e.code))
+
+
+def _each_other(f: Frame) -> list[Frame]:
+    """A `%` pattern: each party of the list subject acts on each other one ("Gondor and
+    Osgiliath have postponed their meeting": both ways round)."""
+    groups: dict[str, list[Mention]] = {}
+    for m in f.actors:
+        for e in m.entities:
+            if e.code:
+                groups.setdefault(e.code, []).append(replace(m, entities=(e,)))
+    return [
+        replace(f, actors=tuple(groups[a]), recipients=tuple(groups[b]), rule=f"{f.rule}:paired")
+        for a in groups
+        for b in groups
+        if a != b
+    ]
 
 
 def _clause_after(tok: Token) -> list[Token]:

@@ -61,6 +61,8 @@ class Pattern:
     line: int
     paired: str | None = None  # [032:033]: the code of the target's act back on the source
     words: int = 0  # words the pattern needs, phrases counted word by word (0: one per group)
+    compound: bool = False  # `%`: the parties of a list subject act on each other
+    target: str | None = None  # `WORD +`: the target follows this word after the verb
 
     @property
     def specificity(self) -> int:
@@ -90,6 +92,8 @@ class Hit:
     paired: str | None = None
     line: int = 0
     negated: bool = False  # the pattern reads the verb's negation
+    compound: bool = False
+    target: str | None = None
 
 
 def _word(raw: str) -> str:
@@ -152,7 +156,7 @@ def parse(
             if isinstance(found, str):
                 problems.append(Problem(line=n, text=stripped, why=found))
                 continue
-            particle, before, after, (code, paired), words = found
+            particle, before, after, (code, paired), words, compound, target = found
             if code is not None:
                 patterns.append(
                     Pattern(
@@ -164,6 +168,8 @@ def parse(
                         line=n,
                         paired=paired,
                         words=words,
+                        compound=compound,
+                        target=target,
                     )
                 )
             continue
@@ -258,7 +264,7 @@ Groups = tuple[frozenset[str], ...]
 
 def _pattern(
     line: str, synsets: dict[str, set[str]], full: bool = False
-) -> tuple[str | None, Groups, Groups, tuple[str | None, str | None], int] | str:
+) -> tuple[str | None, Groups, Groups, tuple[str | None, str | None], int, bool, str | None] | str:
     m = _CODE.search(line)
     if m is None:
         return "no [code]"
@@ -270,7 +276,10 @@ def _pattern(
         return "no verb position (*)"
     if full:
         found = _full_pattern(body, synsets)
-        return found if isinstance(found, str) else (found[0], found[1], found[2], codes, found[3])
+        if isinstance(found, str):
+            return found
+        particle, before_groups, after_groups, count, target = found
+        return particle, before_groups, after_groups, codes, count, "%" in body.split("*", 1)[0], target
     before, after = body.split("*", 1)
     particle = None
     sides: dict[str, list[frozenset[str]]] = {"before": [], "after": []}
@@ -292,15 +301,19 @@ def _pattern(
                     groups.append(frozenset(members))
                 elif re.fullmatch(r"[A-Z][A-Z_'\-]*", w):
                     groups.append(frozenset({_word(w)}))
-    return particle, tuple(sides["before"]), tuple(sides["after"]), codes, 0
+    return particle, tuple(sides["before"]), tuple(sides["after"]), codes, 0, False, None
 
 
-def _full_pattern(body: str, synsets: dict[str, set[str]]) -> tuple[str | None, Groups, Groups, int] | str:
+def _full_pattern(
+    body: str, synsets: dict[str, set[str]]
+) -> tuple[str | None, Groups, Groups, int, str | None] | str:
     """Both sides of a pattern of a full dictionary: words joined by `_` are one phrase (its word
     sets expanded into alternatives), `{...}` a phrase, `(PREP ...)` a phrase whose preposition,
     right after the verb, is the verb's particle; slot markers dropped."""
     before, after = body.replace("*", " * ", 1).split(" * ", 1)
     particle = None
+    target: str | None = None
+    last: str | None = None
     sides: list[list[frozenset[str]]] = [[], []]
     count = 0
     for k, part in enumerate((before, after)):
@@ -309,6 +322,9 @@ def _full_pattern(body: str, synsets: dict[str, set[str]]) -> tuple[str | None, 
             pieces = [w for w in re.split(r"[\s_]+", inner) if w and w not in _SLOT]
             if tok.startswith("(") and k == 1 and pieces and particle is None and not sides[1]:
                 particle, pieces = pieces[0].lower(), pieces[1:]
+                last = particle
+            if k == 1 and "+" in re.split(r"[\s_]+", inner) and target is None:
+                target = (pieces[-1].lower() if pieces and not pieces[-1].startswith("&") else last) or ""
             alternatives = [""]
             for w in pieces:
                 if w.startswith("&"):
@@ -322,9 +338,18 @@ def _full_pattern(body: str, synsets: dict[str, set[str]]) -> tuple[str | None, 
                     continue  # a slot marker glued to a word ("IN_$")
                 alternatives = [f"{a} {o}".strip() for a in alternatives for o in options][:_MAX_PHRASES]
                 count += 1
+                last = w.lower()
             if alternatives != [""]:
                 sides[k].append(frozenset(alternatives))
-    return particle, tuple(sides[0]), tuple(sides[1]), count
+    return particle, tuple(sides[0]), tuple(sides[1]), count, target
+
+
+def _target_text(target: str | None) -> str:
+    return "-" if target is None else (target or "*")  # "*": right after the verb
+
+
+def _target_of(cell: str) -> str | None:
+    return None if cell in ("", "-") else ("" if cell == "*" else cell)
 
 
 def _groups_text(groups: Groups) -> str:
@@ -338,12 +363,13 @@ def _groups_of(text: str) -> Groups:
 def write_table(patterns: Sequence[Pattern], path: Path, header: str) -> None:
     """The patterns as the project's lexicon table (data/lexicon/cameo_verbs.tsv); a full
     dictionary's table also has the columns `paired` and `words`."""
-    full = any(p.paired or p.words for p in patterns)
-    rows = ["verbs\tparticle\tbefore\tafter\tcameo\tline" + ("\tpaired\twords" if full else "")]
+    full = any(p.paired or p.words or p.compound or p.target is not None for p in patterns)
+    rows = ["verbs\tparticle\tbefore\tafter\tcameo\tline" + ("\tpaired\twords\tcompound\ttarget" if full else "")]
     for p in patterns:
         rows.append(
             f"{'|'.join(p.verbs)}\t{p.particle or '-'}\t{_groups_text(p.before)}\t{_groups_text(p.after)}"
-            f"\t{p.cameo}\t{p.line}" + (f"\t{p.paired or '-'}\t{p.words}" if full else "")
+            f"\t{p.cameo}\t{p.line}"
+            + (f"\t{p.paired or '-'}\t{p.words}\t{int(p.compound)}\t{_target_text(p.target)}" if full else "")
         )
     try:
         path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
@@ -367,6 +393,8 @@ def read_patterns(rows: Iterable[Mapping[str, str]], where: str) -> list[Pattern
                     line=int(row["line"]),
                     paired=None if paired in ("", "-") else paired,
                     words=int(row.get("words") or 0),
+                    compound=row.get("compound", "0") == "1",
+                    target=_target_of(row.get("target", "-")),
                 )
             )
         except (KeyError, ValueError) as exc:
@@ -455,6 +483,8 @@ class VerbDictionary:
                         paired=found.paired,
                         line=found.line,
                         negated=found.negated,
+                        compound=found.compound,
+                        target=found.target,
                     )
                 )
         return out
