@@ -66,7 +66,7 @@ class Pattern:
 
     @property
     def specificity(self) -> int:
-        return (self.words or len(self.before) + len(self.after)) + bool(self.particle)
+        return (self.words or len(self.before) + len(self.after)) + bool(self.particle) + self.compound
 
     @property
     def negated(self) -> bool:
