@@ -13,7 +13,8 @@ for the verbs it lists, the way PETRARCH uses its own:
 * a lexicon event at the same verb takes the dictionary's type and code (its sides stay);
 * a null pattern (`[---]`), a code the ontology cannot type, or a negated verb whose pattern does
   not itself read the negation ("WILL NOT *") is no event, and removes the lexicon's;
-* a paired code (`[032:033]`) adds the target's act back on the source.
+* a paired code (`[032:033]`) adds the target's act back on the source;
+* an event needs a target unless its type is one-sided in the ontology (as the lexicon's do).
 
 Future and "about to" verbs are coded as PETRARCH codes them; their modality stays on the event.
 Without a layer holding verbs nothing here runs, and the built-in CAMEO dictionary stays evidence
@@ -178,7 +179,8 @@ class DictionaryCoder:
                 else:
                     mine.extend(lexical)
             mine.extend(self._paired(f, hits) for f in list(mine) if f.trigger in hits and hits[f.trigger].paired)
-            out.append(sorted((f for f in mine if f is not None), key=lambda f: f.trigger))
+            kept = [f for f in mine if f is not None and (f.recipients or f.event in self.ontology.traits.one_sided)]
+            out.append(sorted(kept, key=lambda f: f.trigger))
         return out
 
     @staticmethod
