@@ -215,8 +215,14 @@ class DictionaryCoder:
             line=hit.line,
         )
         frame = reader.verb_frame(tok, entry, index)
-        if frame is None or not frame.actors:
+        if frame is None:
             return None
+        if not frame.actors:  # "Ethiopia act on ...": a subject the parser attached as a modifier
+            frame = replace(frame, actors=_misparsed_subject(reader, tok))
+            if not frame.actors:
+                return None
+        if not any(e.code for m in frame.recipients for e in m.entities):
+            frame = replace(frame, recipients=())  # a target still to find
         if hit.target is not None:  # "- * THEIR ^ ABOUT + [162]": the target follows "about"
             target = self._target_at(reader, tok, hit.target, frame)
             if target:
@@ -265,6 +271,16 @@ class DictionaryCoder:
             recipients=f.actors,
             rule=f"{f.rule}:paired",
         )
+
+
+def _misparsed_subject(reader: FrameExtractor, tok: Token) -> tuple[Mention, ...]:
+    """A coded noun hanging before the verb as a modifier, where the parse found no subject."""
+    for c in sorted((c for c in tok.children if c.i < tok.i), key=lambda c: -c.i):
+        if c.pos_ in ("NOUN", "PROPN") and c.dep_ in ("compound", "npadvmod", "nmod", "dep", "amod"):
+            found = tuple(m for m in reader.actors.resolve(c) if any(e.code for e in m.entities))
+            if found:
+                return found
+    return ()
 
 
 def _parties(mentions: Sequence[Mention]) -> list[str]:
