@@ -179,7 +179,9 @@ class DictionaryCoder:
                 else:
                     mine.extend(lexical)
             mine.extend(self._paired(f, hits) for f in list(mine) if f.trigger in hits and hits[f.trigger].paired)
-            kept = [f for f in mine if f is not None and (f.recipients or f.event in self.ontology.traits.one_sided)]
+            kept = [
+                f for f in mine if f is not None and (f.recipients or f.event in self.ontology.traits.one_sided)
+            ]
             out.append(sorted(kept, key=lambda f: f.trigger))
         return out
 
@@ -243,7 +245,9 @@ class DictionaryCoder:
         return DictionaryCoder._first_actor_after(reader, tok, frame, after=marks[0].i)
 
     @staticmethod
-    def _first_actor_after(reader: FrameExtractor, tok: Token, frame: Frame, after: int = -1) -> tuple[Mention, ...]:
+    def _first_actor_after(
+        reader: FrameExtractor, tok: Token, frame: Frame, after: int = -1
+    ) -> tuple[Mention, ...]:
         """PETRARCH's target: the first coded actor after the verb in its own clause."""
         mine = {e.code for m in frame.actors for e in m.entities}
         for t in sorted(_clause_after(tok), key=lambda t: t.i):
@@ -251,7 +255,9 @@ class DictionaryCoder:
                 continue
             if t.pos_ not in _NOUNS or t.dep_ in ("compound", "amod", "poss"):
                 continue
-            found = tuple(m for m in reader.actors.resolve(t) if any(e.code and e.code not in mine for e in m.entities))
+            found = tuple(
+                m for m in reader.actors.resolve(t) if any(e.code and e.code not in mine for e in m.entities)
+            )
             if found:
                 return found
         return ()
