@@ -29,6 +29,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -72,7 +73,7 @@ def import_verbs(directory: Path, files: Sequence[Path]) -> VerbImport:
         raise DataFileError(f"{manifest_path}: cannot be read ({exc})") from exc
     patterns: list[Pattern] = []
     problems: list[str] = []
-    sources = []
+    sources: list[dict[str, Any]] = []
     for path in files:
         try:
             data = path.read_bytes()
@@ -95,13 +96,16 @@ def import_verbs(directory: Path, files: Sequence[Path]) -> VerbImport:
             }
         )
     version = str(manifest.get("version") or dt.date.today().isoformat())
-    header = HEADER.format(version=version, sources=", ".join(s["file"] for s in sources))
+    header = HEADER.format(version=version, sources=", ".join(path.name for path in files))
     (Path(directory) / "manifest.json").unlink(missing_ok=True)  # a half-written layer has no manifest
     write_table(patterns, Path(directory) / VERBS_FILE, header)
     manifest["files"] = {**(manifest.get("files") or {}), "verbs": VERBS_FILE}
     manifest["sources"] = [s for s in manifest.get("sources") or [] if s.get("kind") != "verbs"] + sources
     manifest["counts"] = {**(manifest.get("counts") or {}), "verb_patterns": len(patterns)}
-    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(f"{manifest_path}: cannot be written ({exc.strerror or exc})") from exc
     return VerbImport(patterns=len(patterns), problems=tuple(problems))
 
 
@@ -178,10 +182,9 @@ class DictionaryCoder:
                     mine.extend(per_actor(fresh))
                 else:
                     mine.extend(lexical)
-            mine.extend(self._paired(f, hits) for f in list(mine) if f.trigger in hits and hits[f.trigger].paired)
-            kept = [
-                f for f in mine if f is not None and (f.recipients or f.event in self.ontology.traits.one_sided)
-            ]
+            back = [self._paired(f, hits) for f in mine if f.trigger in hits and hits[f.trigger].paired]
+            mine.extend(f for f in back if f is not None)
+            kept = [f for f in mine if f.recipients or f.event in self.ontology.traits.one_sided]
             out.append(sorted(kept, key=lambda f: f.trigger))
         return out
 
