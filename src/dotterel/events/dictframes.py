@@ -168,12 +168,13 @@ class DictionaryCoder:
         out: list[list[Frame]] = []
         for index, (sent, frames) in enumerate(zip(sents, found, strict=True)):
             hits = {h.trigger: h for h in self.verbs.hits(sent, forms=True)}
+            coded = {i for i, h in hits.items() if h.cameo != NULL}  # events, typed or not
             mine = [f for f in frames if f.trigger not in hits]
             for trigger, hit in hits.items():
                 if not self._codes(hit, reader, doc[trigger]):
                     continue  # no event here, whatever the lexicon read
                 lexical = [self._retyped(f, hit) for f in frames if f.trigger == trigger]
-                fresh = self._frame(reader, doc[trigger], hit, index)
+                fresh = self._frame(reader, doc[trigger], hit, index, coded)
                 if hit.compound and fresh is not None and len(_parties(fresh.actors)) > 1:
                     mine.extend(_each_other(fresh))
                     continue
@@ -207,7 +208,9 @@ class DictionaryCoder:
             rule=f"{f.rule}+{RULE}:{self.verbs.version}:{hit.line}",
         )
 
-    def _frame(self, reader: FrameExtractor, tok: Token, hit: Hit, index: int) -> Frame | None:
+    def _frame(
+        self, reader: FrameExtractor, tok: Token, hit: Hit, index: int, coded: frozenset[int] | set[int] = frozenset()
+    ) -> Frame | None:
         entry = Entry(
             pos="VERB",
             lemma=tok.lemma_.lower(),
@@ -233,7 +236,7 @@ class DictionaryCoder:
             if target:
                 frame = replace(frame, recipients=target)
         if not frame.recipients:
-            target = self._first_actor_after(reader, tok, frame)
+            target = self._first_actor_after(reader, tok, frame) or _complement_subject(reader, tok, frame, coded)
             if target:
                 frame = replace(frame, recipients=target)
         return replace(frame, rule=f"{RULE}:{self.verbs.version}:{hit.line}")
@@ -282,6 +285,29 @@ class DictionaryCoder:
         )
 
 
+def _complement_subject(
+    reader: FrameExtractor, tok: Token, frame: Frame, coded: set[int] | frozenset[int]
+) -> tuple[Mention, ...]:
+    """ "Chile believes Peru and Bolivia can cope", "allowed that Peru isn't ...": with no target in
+    its own clause, the verb's target is the subject of the clause it governs (PETRARCH's reading),
+    unless that clause reports a coded event of its own ("X said Chile restored ties": the event
+    is the restoring)."""
+    mine = {e.code for m in frame.actors for e in m.entities}
+    for comp in (c for c in tok.children if c.dep_ == "ccomp"):
+        if any(t.i in coded for t in comp.subtree):
+            continue
+        for subj in (c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")):
+            found = tuple(
+                m
+                for t in (subj, *subj.conjuncts)
+                for m in reader.actors.resolve(t)
+                if any(e.code and e.code not in mine for e in m.entities)
+            )
+            if found:
+                return found
+    return ()
+
+
 def _misparsed_subject(reader: FrameExtractor, tok: Token) -> tuple[Mention, ...]:
     """A coded noun hanging before the verb as a modifier, where the parse found no subject."""
     for c in sorted((c for c in tok.children if c.i < tok.i), key=lambda c: -c.i):
@@ -313,8 +339,9 @@ def _each_other(f: Frame) -> list[Frame]:
 
 
 def _clause_after(tok: Token) -> list[Token]:
-    """The tokens after the verb in its own clause (embedded clauses left out)."""
-    stop = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "conj"}
+    """The tokens after the verb in its own clause (embedded clauses left out; a participle that
+    describes the object stays: "cut the roads leading into Chile")."""
+    stop = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "conj"}
     out: list[Token] = []
     stack = [c for c in tok.children if c.i > tok.i and c.dep_ not in stop]
     while stack:

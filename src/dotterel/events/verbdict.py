@@ -188,11 +188,19 @@ def parse(
             problems.append(Problem(line=n, text=stripped, why="not a verb"))
             continue
         name = "_".join(v for v in verb if v)
-        verbs.append(name)
+        names = [name]
+        if full:  # the forms in braces, looked up as written ("CORDONED_OFF", which no lemmatizer undoes)
+            for form in re.findall(r"\{([^}]*)\}", stripped.split("#", 1)[0]):
+                for raw_form in form.split():
+                    found_form = _verb_of(raw_form, full)
+                    if found_form is not None:
+                        names.append("_".join(v for v in found_form if v))
+            names = list(dict.fromkeys(names))
+        verbs.extend(names)
         code, paired = own if own[0] is not None else (default, default_paired)
         if code is not None:
             patterns.append(
-                Pattern(verbs=(name,), particle=None, before=(), after=(), cameo=code, line=n, paired=paired)
+                Pattern(verbs=tuple(names), particle=None, before=(), after=(), cameo=code, line=n, paired=paired)
             )
     if not patterns:
         raise InputError(source, "no verb patterns found: not a PETRARCH verb dictionary")
