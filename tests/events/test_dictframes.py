@@ -48,6 +48,16 @@ BREAK
 CRITICIZE
 - * WEATHER [---]
 - * OUR FRIENDS [xyz]
+
+--- EXCLUDE [1721] ---
+EXCLUDE
++CORDON_OFF {+CORDONED_OFF +CORDONS_OFF }
+
+--- ALLOW [080] ---
+ALLOW
+
+--- SAY [023] ---
+SAY {SAID}
 """
 
 
@@ -102,10 +112,10 @@ def test_import_writes_the_verbs_into_the_layer_and_reports_bad_lines_with_file_
     directory, out = layer
     manifest = json.loads((directory / "manifest.json").read_text())
     assert manifest["files"]["verbs"] == "verbs.tsv"
-    assert manifest["counts"]["verb_patterns"] == 13
+    assert manifest["counts"]["verb_patterns"] == 17
     assert [s["kind"] for s in manifest["sources"]] == ["verbs"]
     assert "verbs.txt:34: [xyz] is not a CAMEO code" in out.stderr
-    assert "13 verb patterns; 1 problems reported" in out.stdout
+    assert "17 verb patterns; 1 problems reported" in out.stdout
 
 
 def test_import_needs_actors_or_verbs(tmp_path):
@@ -156,3 +166,20 @@ def test_a_null_pattern_removes_the_lexicon_event_at_its_verb(dict_coder, coder)
 def test_without_a_verbs_layer_the_built_in_dictionary_stays_evidence(coder):
     assert coder.dictionary is None
     assert _dyads(coder, "Chile is about to restore diplomatic ties with Peru.") == []
+
+
+def test_a_form_in_braces_is_looked_up_as_written(dict_coder):
+    text = "Chilean soldiers have cordoned off the roads leading into Peru."
+    assert _dyads(dict_coder, text) == [("1721", ("CHL",), ("PER",))]
+
+
+def test_without_a_target_in_its_clause_the_verb_targets_the_subject_of_its_complement(dict_coder):
+    assert _dyads(dict_coder, "Chile allowed that Peru is a pleasant place to visit.") == [
+        ("080", ("CHL",), ("PER",))
+    ]
+
+
+def test_a_report_of_a_coded_event_is_not_an_event_of_its_own(dict_coder):
+    assert _dyads(dict_coder, "A Chilean official said Chile restored ties with Peru.") == [
+        ("064", ("CHL",), ("PER",))
+    ]
