@@ -183,3 +183,13 @@ def test_a_report_of_a_coded_event_is_not_an_event_of_its_own(dict_coder):
     assert _dyads(dict_coder, "A Chilean official said Chile restored ties with Peru.") == [
         ("064", ("CHL",), ("PER",))
     ]
+
+
+def test_every_member_of_a_listed_subject_acts_when_the_parse_makes_one_an_apposition(dict_coder):
+    # the parser reads "the Sudan" as an apposition of Norway, with Chile and Peru under it
+    assert _dyads(dict_coder, "Norway, the Sudan, Chile and Peru restored ties with Bolivia.") == [
+        ("064", ("CHL",), ("BOL",)),
+        ("064", ("NOR",), ("BOL",)),
+        ("064", ("PER",), ("BOL",)),
+        ("064", ("SDN",), ("BOL",)),
+    ]

@@ -209,7 +209,12 @@ class DictionaryCoder:
         )
 
     def _frame(
-        self, reader: FrameExtractor, tok: Token, hit: Hit, index: int, coded: frozenset[int] | set[int] = frozenset()
+        self,
+        reader: FrameExtractor,
+        tok: Token,
+        hit: Hit,
+        index: int,
+        coded: frozenset[int] | set[int] = frozenset(),
     ) -> Frame | None:
         entry = Entry(
             pos="VERB",
@@ -229,6 +234,7 @@ class DictionaryCoder:
             frame = replace(frame, actors=_misparsed_subject(reader, tok))
             if not frame.actors:
                 return None
+        frame = replace(frame, actors=_whole_list(reader, frame.actors))
         if not any(e.code for m in frame.recipients for e in m.entities):
             frame = replace(frame, recipients=())  # a target still to find
         if hit.target is not None:  # "- * THEIR ^ ABOUT + [162]": the target follows "about"
@@ -306,6 +312,34 @@ def _complement_subject(
             if found:
                 return found
     return ()
+
+
+def _whole_list(reader: FrameExtractor, actors: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """The members of a listed subject the parse hung under one of them: "Chile, the United States
+    and Peru" with "the United States" an apposition, "Chile and the evil awful Peru" with Chile a
+    modifier of Peru. A member is a coded name in a coordination (it has, or is, a conjunct)."""
+    have = {e.code for m in actors for e in m.entities}
+    out = list(actors)
+    doc = reader.doc
+    stack = [doc[m.head] for m in actors if 0 <= m.head < len(doc)]
+    seen: set[int] = set()
+    while stack:
+        t = stack.pop()
+        if t.i in seen:
+            continue
+        seen.add(t.i)
+        for c in t.children:
+            if c.dep_ not in ("conj", "appos", "nmod"):
+                continue
+            listed = c.dep_ == "conj" or any(g.dep_ in ("cc", "conj") for g in c.children)
+            if listed:
+                for m in reader.actors.resolve(c):
+                    new = [e for e in m.entities if e.code and e.code not in have]
+                    if new:
+                        out.append(replace(m, entities=tuple(new)))
+                        have.update(e.code for e in new)
+            stack.append(c)
+    return tuple(out)
 
 
 def _misparsed_subject(reader: FrameExtractor, tok: Token) -> tuple[Mention, ...]:
