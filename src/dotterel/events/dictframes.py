@@ -184,7 +184,7 @@ class DictionaryCoder:
                 else:
                     mine.extend(lexical)
             back = [self._paired(f, hits) for f in mine if f.trigger in hits and hits[f.trigger].paired]
-            mine.extend(f for f in back if f is not None)
+            mine.extend(one for f in back if f is not None for one in per_actor(f))
             kept = [f for f in mine if f.recipients or f.event in self.ontology.traits.one_sided]
             out.append(sorted(kept, key=lambda f: f.trigger))
         return out
