@@ -169,7 +169,9 @@ class DictionaryCoder:
         for index, (sent, frames) in enumerate(zip(sents, found, strict=True)):
             hits = {h.trigger: h for h in self.verbs.hits(sent, forms=True)}
             coded = {i for i, h in hits.items() if h.cameo != NULL}  # events, typed or not
-            mine = [f for f in frames if f.trigger not in hits]
+            # an event noun under a verb the dictionary codes is what that verb is about ("broke down a
+            # treaty"): the verb's code stands for both, as PETRARCH codes verbs
+            mine = [f for f in frames if f.trigger not in hits and _governing(doc[f.trigger], coded) is None]
             for trigger, hit in hits.items():
                 if not self._codes(hit, reader, doc[trigger]):
                     continue  # no event here, whatever the lexicon read
@@ -265,8 +267,8 @@ class DictionaryCoder:
         for t in sorted(_clause_after(tok), key=lambda t: t.i):
             if t.i <= after:
                 continue
-            if t.pos_ not in _NOUNS or t.dep_ in ("compound", "amod", "poss"):
-                continue
+            if t.pos_ not in _NOUNS:
+                continue  # names inside the phrase count: "abandoned an anti-Chile parade" targets Chile
             found = tuple(
                 m for m in reader.actors.resolve(t) if any(e.code and e.code not in mine for e in m.entities)
             )
@@ -312,6 +314,20 @@ def _complement_subject(
             if found:
                 return found
     return ()
+
+
+def _governing(tok: Token, coded: set[int]) -> int | None:
+    """The coded verb whose object (or the object of whose preposition) this noun is, if any."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ not in ("dobj", "pobj", "prep", "nsubjpass", "attr") or cur.head is cur:
+            return None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur.i if cur.i in coded else None
+    return None
 
 
 def _whole_list(reader: FrameExtractor, actors: tuple[Mention, ...]) -> tuple[Mention, ...]:

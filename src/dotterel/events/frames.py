@@ -725,6 +725,10 @@ class FrameExtractor:
                     return tok.head
                 if c.dep_ == "nsubj" and c.lower_ not in ("there",):
                     return c
+        if tok.dep_ == "xcomp" and depth == 0:  # "X was seen to break in": the passive's subject acts
+            passive = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
+            if passive is not None and passive.lower_ not in RELATIVE:
+                return passive
         if tok.dep_ in ("xcomp", "advcl", "conj", "acomp") and tok.head is not tok:  # "is about to restore"
             return self.subject_of(tok.head, depth + 1)
         if tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
