@@ -58,6 +58,12 @@ ALLOW
 
 --- SAY [023] ---
 SAY {SAID}
+
+--- VISIT [042] ---
+VISIT
+
+--- ABROGATE [161] ---
+ABROGATE
 """
 
 
@@ -112,10 +118,10 @@ def test_import_writes_the_verbs_into_the_layer_and_reports_bad_lines_with_file_
     directory, out = layer
     manifest = json.loads((directory / "manifest.json").read_text())
     assert manifest["files"]["verbs"] == "verbs.tsv"
-    assert manifest["counts"]["verb_patterns"] == 17
+    assert manifest["counts"]["verb_patterns"] == 19
     assert [s["kind"] for s in manifest["sources"]] == ["verbs"]
     assert "verbs.txt:34: [xyz] is not a CAMEO code" in out.stderr
-    assert "17 verb patterns; 1 problems reported" in out.stdout
+    assert "19 verb patterns; 1 problems reported" in out.stdout
 
 
 def test_import_needs_actors_or_verbs(tmp_path):
@@ -174,15 +180,28 @@ def test_a_form_in_braces_is_looked_up_as_written(dict_coder):
 
 
 def test_without_a_target_in_its_clause_the_verb_targets_the_subject_of_its_complement(dict_coder):
+    # "to visit" describes the place: it is not an event the clause reports
     assert _dyads(dict_coder, "Chile allowed that Peru is a pleasant place to visit.") == [
         ("080", ("CHL",), ("PER",))
     ]
 
 
 def test_a_report_of_a_coded_event_is_not_an_event_of_its_own(dict_coder):
-    assert _dyads(dict_coder, "A Chilean official said Chile restored ties with Peru.") == [
-        ("064", ("CHL",), ("PER",))
-    ]
+    for text in (
+        "A Chilean official said Chile restored ties with Peru.",
+        "A Chilean official said Chile is about to restore ties with Peru.",
+    ):
+        assert _dyads(dict_coder, text) == [("064", ("CHL",), ("PER",))]
+
+
+def test_the_subject_of_a_passive_acts_in_its_infinitive(dict_coder):
+    assert _dyads(dict_coder, "Chile was seen to restore ties with Peru.") == [("064", ("CHL",), ("PER",))]
+
+
+def test_an_event_noun_under_a_coded_verb_is_that_verbs_event(dict_coder, coder):
+    text = "Chile abrogated a treaty with Peru."
+    assert ("030", ("CHL",), ("PER",)) in _dyads(coder, text)  # the lexicon's treaty
+    assert _dyads(dict_coder, text) == [("161", ("CHL",), ("PER",))]
 
 
 def test_every_member_of_a_listed_subject_acts_when_the_parse_makes_one_an_apposition(dict_coder):

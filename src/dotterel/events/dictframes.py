@@ -302,7 +302,7 @@ def _complement_subject(
     is the restoring)."""
     mine = {e.code for m in frame.actors for e in m.entities}
     for comp in (c for c in tok.children if c.dep_ == "ccomp"):
-        if any(t.i in coded for t in comp.subtree):
+        if any(t.i in coded and _reported(t, comp) for t in comp.subtree):
             continue
         for subj in (c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")):
             found = tuple(
@@ -356,6 +356,17 @@ def _whole_list(reader: FrameExtractor, actors: tuple[Mention, ...]) -> tuple[Me
                         have.update(e.code for e in new)
             stack.append(c)
     return tuple(out)
+
+
+def _reported(verb: Token, clause: Token) -> bool:
+    """The verb is what the clause reports: reached from the clause's head through verbs (and
+    adjectives: "is about to restore") only, not through a noun ("Peru is a pleasant place to visit")."""
+    cur = verb
+    while cur.i != clause.i:
+        if cur.pos_ not in ("VERB", "AUX", "ADJ") or cur.head is cur:  # ADJ: "is about to restore"
+            return False
+        cur = cur.head
+    return True
 
 
 def _misparsed_subject(reader: FrameExtractor, tok: Token) -> tuple[Mention, ...]:
