@@ -55,6 +55,7 @@ EXCLUDE
 
 --- ALLOW [080] ---
 ALLOW
+- * REALLY_PLEASANT [024]
 
 --- SAY [023] ---
 SAY {SAID}
@@ -118,10 +119,10 @@ def test_import_writes_the_verbs_into_the_layer_and_reports_bad_lines_with_file_
     directory, out = layer
     manifest = json.loads((directory / "manifest.json").read_text())
     assert manifest["files"]["verbs"] == "verbs.tsv"
-    assert manifest["counts"]["verb_patterns"] == 19
+    assert manifest["counts"]["verb_patterns"] == 20
     assert [s["kind"] for s in manifest["sources"]] == ["verbs"]
     assert "verbs.txt:34: [xyz] is not a CAMEO code" in out.stderr
-    assert "19 verb patterns; 1 problems reported" in out.stdout
+    assert "20 verb patterns; 1 problems reported" in out.stdout
 
 
 def test_import_needs_actors_or_verbs(tmp_path):
@@ -212,3 +213,11 @@ def test_every_member_of_a_listed_subject_acts_when_the_parse_makes_one_an_appos
         ("064", ("PER",), ("BOL",)),
         ("064", ("SDN",), ("BOL",)),
     ]
+
+
+def test_a_phrase_of_a_pattern_is_found_beyond_the_verbs_clause_on_its_side(dict_coder):
+    assert _dyads(dict_coder, "Chile allowed that Peru is a really pleasant place.") == [
+        ("024", ("CHL",), ("PER",))
+    ]
+    text = "A really pleasant Chilean minister allowed that Peru is a place to rest."
+    assert _dyads(dict_coder, text) == [("080", ("CHL",), ("PER",))]

@@ -477,7 +477,9 @@ class VerbDictionary:
                     " " + " ".join(t.lower_ for t in sent) + " ",
                     " " + " ".join(t.lemma_.lower() for t in sent) + " ",
                 )
-            found = _match(tok, index, phrases)
+            # a full dictionary's phrases ("REALLY_PLEASANT") are looked for in the whole sentence, as
+            # PETRARCH reads them; single words still in the verb's own clause
+            found = _match(tok, index, phrases, sentence=phrases[0].split() + phrases[1].split() if forms else ())
             if found is None:
                 continue
             event = self.event_of(found.cameo) if found.cameo != NULL else None
@@ -498,7 +500,9 @@ class VerbDictionary:
         return out
 
 
-def _match(tok: Token, index: dict[str, list[Pattern]], phrases: tuple[str, str]) -> Pattern | None:
+def _match(
+    tok: Token, index: dict[str, list[Pattern]], phrases: tuple[str, str], sentence: Sequence[str] = ()
+) -> Pattern | None:
     before: set[str] = set()
     after: set[str] = set()
     for t in _clause(tok):
@@ -506,8 +510,15 @@ def _match(tok: Token, index: dict[str, list[Pattern]], phrases: tuple[str, str]
         side.add(t.lower_)
         side.add(t.lemma_.lower())
     text, lemmas = phrases
+    ahead: tuple[str, str] = (text, lemmas)
+    behind: tuple[str, str] = (text, lemmas)
+    if sentence:  # a full dictionary's phrases are looked for on their own side of the verb
+        sent = tok.sent
+        first, rest = sent[: tok.i - sent.start], sent[tok.i - sent.start + 1 :]
+        ahead = (_joined(first, False), _joined(first, True))
+        behind = (_joined(rest, False), _joined(rest, True))
     seen: dict[int, Pattern] = {}
-    for w in ("", *before, *after):
+    for w in ("", *before, *after, *sentence):
         for p in index.get(w, ()):
             seen[id(p)] = p
     patterns = sorted(seen.values(), key=lambda p: (-p.specificity, p.line))
@@ -515,11 +526,15 @@ def _match(tok: Token, index: dict[str, list[Pattern]], phrases: tuple[str, str]
     for p in patterns:
         if p.particle and p.particle not in particles:
             continue
-        if all(any(_has(w, after, text, lemmas) for w in g) for g in p.after) and all(
-            any(_has(w, before, text, lemmas) for w in g) for g in p.before
+        if all(any(_has(w, after, *behind) for w in g) for g in p.after) and all(
+            any(_has(w, before, *ahead) for w in g) for g in p.before
         ):
             return p
     return None
+
+
+def _joined(span: Span, lemma: bool) -> str:
+    return " " + " ".join(t.lemma_.lower() if lemma else t.lower_ for t in span) + " "
 
 
 def _has(word: str, words: set[str], text: str, lemmas: str) -> bool:
