@@ -3,7 +3,7 @@
 Runs the commands of issue 7's "done when" through the CLI when ../shared is present, twice:
 
 * with the suite's verb dictionary imported too (`--verbs PETR.Validate.verbs.txt`): the suite's
-  expected CAMEO codes come from that dictionary, which is then authoritative; dyad F1 0.646 on
+  expected CAMEO codes come from that dictionary, which is then authoritative; dyad F1 0.726 on
   2026-12-01 (the floor below is a little under it);
 * exactly as the issue writes it (actors and agents only): dotterel types events with its own
   lexicon, whose codes are rarely the suite's, so the figure this answers for is the actor side:
@@ -111,7 +111,7 @@ def _dyad_f1(pred: Path) -> tuple[float, str]:
 
 def test_dyad_f1_with_the_suites_verb_dictionary(coded_with_verbs) -> None:  # type: ignore[no-untyped-def]
     f1, out = _dyad_f1(coded_with_verbs[0])
-    assert f1 >= 0.63, out
+    assert f1 >= 0.70, out
 
 
 def test_the_validation_verb_dictionary_reports_its_malformed_lines(coded_with_verbs) -> None:  # type: ignore[no-untyped-def]
