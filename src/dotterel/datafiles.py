@@ -38,7 +38,11 @@ def _version_of(lines: list[str]) -> str:
 
 def read_table(relpath: str) -> Table:
     """Parse a TSV data file with `#` comment lines and a header row."""
-    text = read_text(relpath)
+    return parse_table(read_text(relpath), relpath)
+
+
+def parse_table(text: str, relpath: str) -> Table:
+    """A TSV text in the data files' format (`relpath` names it in errors)."""
     lines = text.splitlines()
     comments = [ln for ln in lines if ln.startswith("#")]
     body = "\n".join(ln for ln in lines if ln.strip() and not ln.startswith("#"))

@@ -32,6 +32,8 @@ from dotterel.errors import InputError, ModelError
 from dotterel.events.candidates import SentenceView, sentence_views
 from dotterel.events.cues import Cues
 from dotterel.events.detector import EventDetector, dyads_of
+from dotterel.events.dictframes import RULE as DICTIONARY_RULE
+from dotterel.events.dictframes import DictionaryCoder, load_dictionary
 from dotterel.events.dyads import detected_frame, dyads
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.lexicon import Lexicon
@@ -80,6 +82,7 @@ class Coder:
         language: LanguageCheck | None = None,
         review: bool = False,
         encoder: EventClassifier | None = None,
+        dictionary: VerbDictionary | None = None,
     ) -> None:
         self.nlp = nlp
         # The classifier reviewing lexicon frames cost 40% of coding speed and changed nothing on
@@ -92,6 +95,8 @@ class Coder:
         self.encoder = encoder
         self.detector = detector
         self.verbs = verbs
+        # an analyst's verb dictionary (a --kb layer's verbs): authoritative for the verbs it lists
+        self.dictionary = DictionaryCoder(dictionary, ontology) if dictionary is not None else None
         self.kb = kb
         self.lexicon = lexicon
         self.cues = cues
@@ -103,6 +108,7 @@ class Coder:
                 [
                     ("lexicon", lexicon.version),
                     *((("lexicon.cameo_verbs", verbs.version),) if verbs is not None else ()),
+                    *((("kb.verbs", dictionary.version),) if dictionary is not None else ()),
                     ("cues", cues.version),
                     ("gazetteer", gazetteer.version),
                     *((f"kb.{k}", v) for k, v in kb.versions.items()),
@@ -162,6 +168,7 @@ class Coder:
             verbs=VerbDictionary.load({c.code: c.event or "" for c in ontology.cameo.values()}),
             review=review,
             encoder=encoder,
+            dictionary=load_dictionary(kb_layers, ontology),
         )
 
     # ---- public API ----------------------------------------------------------------------
@@ -236,6 +243,8 @@ class Coder:
         found = [extractor.sentence_frames(sent, index) for index, sent in enumerate(sents)]
         if self.classifier is not None and self.review:
             found = review(self.classifier, sents, found)
+        if self.dictionary is not None:  # the analyst's verb dictionary codes the verbs it lists
+            found = self.dictionary.frames(doc, actors, self.lexicon, self.cues, sents, found)
         detector = self.detector
         views: list[SentenceView] = []
         detected: list[dict[str, float]] = []
@@ -251,7 +260,11 @@ class Coder:
             discourse.enter(index)
             places: dict[int, tuple[Location | None, Location | None]] = {}
             if detector is not None:  # lexicon events of a type the detector rules out are dropped
-                found[index] = [f for f in found[index] if detector.keeps(detected[index], f.event)]
+                found[index] = [
+                    f
+                    for f in found[index]
+                    if detector.keeps(detected[index], f.event) or DICTIONARY_RULE in f.rule
+                ]
             for frame in found[index]:
                 own_place = ctx.own_place(doc[frame.trigger])
                 places[frame.trigger] = (own_place, discourse.place_for(own_place))

@@ -41,12 +41,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     imp = kbsub.add_parser(
         "import-petrarch",
-        help="convert PETRARCH/TABARI actor and agent dictionaries into a layer",
-        description="Read PETRARCH/TABARI-format actor and agent dictionaries into a knowledge-base layer "
-        "directory for `dotterel code --kb DIR`. Malformed lines are reported (file:line) and skipped.",
+        help="convert PETRARCH/TABARI actor, agent and verb dictionaries into a layer",
+        description="Read PETRARCH/TABARI-format actor, agent and verb dictionaries into a knowledge-base "
+        "layer directory for `dotterel code --kb DIR`. Malformed lines are reported (file:line) and skipped. "
+        "A layer's verb dictionary is authoritative: the verbs it lists are coded with its codes.",
     )
-    imp.add_argument("--actors", nargs="+", default=[], metavar="FILE", required=True, help="actor dictionaries")
+    imp.add_argument("--actors", nargs="+", default=[], metavar="FILE", help="actor dictionaries")
     imp.add_argument("--agents", nargs="+", default=[], metavar="FILE", help="agent dictionaries")
+    imp.add_argument(
+        "--verbs", nargs="+", default=[], metavar="FILE", help="verb dictionaries (patterns with CAMEO codes)"
+    )
     imp.add_argument("--output", required=True, metavar="DIR", help="layer directory to write")
     imp.add_argument("--name", help="layer name (default: the output directory's name)")
     imp.add_argument("--compress", action="store_true", help="write the layer's files gzip-compressed")
@@ -119,7 +123,9 @@ def _cmd_kb(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from dotterel.actors.layers import import_petrarch_to
 
-    for path in [*args.actors, *args.agents]:
+    if not args.actors and not args.verbs:
+        raise DotterelError("give --actors FILE... or --verbs FILE... (or both)")
+    for path in [*args.actors, *args.agents, *args.verbs]:
         if not Path(path).is_file():
             raise DotterelError(f"{path}: no such dictionary file")
     out = Path(args.output)
@@ -138,9 +144,19 @@ def _import(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(f"dotterel: skipped {problem}", file=sys.stderr)
     counts = result.layer.manifest["counts"]
+    problems = len(result.problems)
+    verbs = ""
+    if args.verbs:
+        from dotterel.events.dictframes import import_verbs
+
+        imported = import_verbs(out, [Path(p) for p in args.verbs])
+        for line in imported.problems:
+            print(f"dotterel: skipped {line}", file=sys.stderr)
+        problems += len(imported.problems)
+        verbs = f", {imported.patterns} verb patterns"
     print(
-        f"{out}: {counts['actors']} actors ({counts['names']} names), {counts['agents']} agent phrases; "
-        f"{len(result.problems)} problems reported (those lines skipped)"
+        f"{out}: {counts['actors']} actors ({counts['names']} names), {counts['agents']} agent phrases{verbs}; "
+        f"{problems} problems reported (those lines skipped)"
     )
     return 0
 

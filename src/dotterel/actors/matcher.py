@@ -69,7 +69,9 @@ def _spelt_right(doc: Doc, i: int, n: int, exact: tuple[str, ...] | None, form: 
     if not content or not all(t.text[:1].isupper() for t in content):
         return False
     if n == 1 and toks[0].pos_ not in ("PROPN", "ADJ") and not toks[0].ent_type_:
-        return False  # a capitalised common word ("Youth" opening a sentence) is not a name
+        # a capitalised common word ("Youth" opening a sentence) is not a name, unless it is listed
+        # with names ("Fornost and Gondor", the first tagged a common noun)
+        return any(c.pos_ == "PROPN" for c in toks[0].conjuncts)
     return True
 
 

@@ -67,8 +67,8 @@ def one_per_dyad(frames: Sequence[Frame], traits: EventTraits) -> list[Frame]:
         a, r = _codes(f.actors), _codes(f.recipients)
         key = (a, r)
         sym = (r, a)
-        if sym in best and f.event in traits.symmetric:
-            key = sym
+        if sym in best and f.event in traits.symmetric and not f.rule.endswith(":paired"):
+            key = sym  # (an analyst's dictionary that codes both directions keeps both: ":paired")
         if key not in best:
             best[key] = f
             order.append(key)

@@ -144,7 +144,12 @@ class FrameExtractor:
         self.dyads.extend(f for f in found if f.actors and f.recipients and f.priority >= 2)
         if require_actors if speech is None else speech:
             found.extend(self._speech_frames(sent, sent_index, found))
-        return [one for f in found for one in _per_actor(f)]
+        return [one for f in found for one in per_actor(f)]
+
+    def verb_frame(self, tok: Token, entry: Entry, sent_index: int) -> Frame | None:
+        """The frame of a verb another source types (an analyst's verb dictionary,
+        events/dictframes.py), its sides read as a lexicon verb's are; it may lack a side."""
+        return self._frame(tok, entry, None, sent_index, require_actors=False)
 
     # ---- lexicon matching ----------------------------------------------------------------
 
@@ -720,7 +725,11 @@ class FrameExtractor:
                     return tok.head
                 if c.dep_ == "nsubj" and c.lower_ not in ("there",):
                     return c
-        if tok.dep_ in ("xcomp", "advcl", "conj") and tok.head is not tok:
+        if tok.dep_ == "xcomp" and depth == 0:  # "X was seen to break in": the passive's subject acts
+            passive = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
+            if passive is not None and passive.lower_ not in RELATIVE:
+                return passive
+        if tok.dep_ in ("xcomp", "advcl", "conj", "acomp") and tok.head is not tok:  # "is about to restore"
             return self.subject_of(tok.head, depth + 1)
         if tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return tok.head
@@ -974,7 +983,7 @@ def _parties(mentions: tuple[Mention, ...]) -> list[tuple[str | None, str | None
     return list(dict.fromkeys(_party(m) for m in mentions if m.entities))
 
 
-def _per_actor(f: Frame) -> list[Frame]:
+def per_actor(f: Frame) -> list[Frame]:
     """One frame per acting country: "The US, Britain and France criticised X" is three events, as
     each state acts on its own (mentions without a code stay with the first group)."""
     groups: dict[str | None, list[Mention]] = {}
