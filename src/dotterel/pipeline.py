@@ -277,7 +277,8 @@ class Coder:
                     )
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
                 events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
-            if detector is not None:
+            # where the analyst's verb dictionary knows a verb of the sentence, its reading stands alone
+            if detector is not None and not (self.dictionary is not None and self.dictionary.reads(sent)):
                 mine = [e for e in events if e.text_info.sentence == index]
                 covered = {e.event for e in mine}
                 pairs = set().union(

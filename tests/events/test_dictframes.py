@@ -221,3 +221,20 @@ def test_a_phrase_of_a_pattern_is_found_beyond_the_verbs_clause_on_its_side(dict
     ]
     text = "A really pleasant Chilean minister allowed that Peru is a place to rest."
     assert _dyads(dict_coder, text) == [("080", ("CHL",), ("PER",))]
+
+
+def test_the_detector_adds_nothing_to_a_sentence_the_dictionary_coded(dict_coder):
+    from dataclasses import replace
+
+    det = dict_coder.detector
+    saved = det.operating
+    det.operating = replace(saved, detector=0.0, margin=-100.0, new_dyads=False)  # add all it can
+    try:
+        text = "Chile restored diplomatic ties with Peru. Peruvian troops shelled Chilean border posts on Monday."
+        events = dict_coder.code(Article(id="t", text=text, published=dt.date(2020, 1, 1)))
+    finally:
+        det.operating = saved
+    first = [e.rule for e in events if e.text_info.sentence == 0]
+    second = [e.rule for e in events if e.text_info.sentence == 1]
+    assert first and all(r.startswith("dictionary:") for r in first)
+    assert any(r.startswith("detector(") for r in second)  # elsewhere the detector still adds

@@ -191,6 +191,11 @@ class DictionaryCoder:
             out.append(sorted(kept, key=lambda f: f.trigger))
         return out
 
+    def reads(self, sent: Span) -> bool:
+        """Whether the dictionary knows a verb of the sentence (a null pattern included): there
+        the analyst's reading of the sentence stands, and the learned detector adds nothing."""
+        return bool(self.verbs.hits(sent, forms=True))
+
     @staticmethod
     def _codes(hit: Hit, reader: FrameExtractor, tok: Token) -> bool:
         """The hit is an event: a typed code, and a negated verb only under a pattern that reads
