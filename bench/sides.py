@@ -1,12 +1,13 @@
 """Sides of type-right events: for each required gold event whose sentence holds a prediction of
 an accepted type, are the actor and recipient codes right?
 
-    python bench/sides.py [--lexicon-only] [--detail FILE] [--json FILE]
+    python bench/sides.py [--lexicon-only] [--held-out] [--detail FILE] [--json FILE]
 
 Reads the training articles (`../shared/data/train_articles`) and the project's labelled Guardian
 articles (`data/labels/news`, `data/labels/news_b`, texts in `../shared/data/news/`), never the
-development articles. A gold event counts as "both right" when some prediction of an accepted type
-in its sentence has an accepted actor code and an accepted recipient code (either way round for
+development articles. With `--held-out`, it reads instead the label folders the shipped models
+were not trained on (`data/labels/news_e` to `news_j`, see `bench/heldout_labels.py`). A gold
+event counts as "both right" when some prediction of an accepted type in its sentence has an accepted actor code and an accepted recipient code (either way round for
 symmetric events), as the scorer matches them. For the others the closest prediction is shown
 (predicted vs gold codes, the sentence) to sort the failures by cause.
 """
@@ -50,6 +51,7 @@ def judge(gold: dict[str, Any], preds: list[dict[str, Any]]) -> tuple[str, dict[
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lexicon-only", action="store_true", help="code without the learned detector")
+    ap.add_argument("--held-out", action="store_true", help="the label folders kept out of training")
     ap.add_argument("--detail", type=Path, help="write every type-right event with its sides here")
     ap.add_argument("--json", type=Path, help="write the rows as JSON Lines here")
     args = ap.parse_args(argv)
@@ -61,11 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     from dotterel.pipeline import Coder
     from dotterel.train_events import load_examples
 
-    examples = load_examples(
-        [SHARED / "train_articles"],
-        labels=[ROOT / "data/labels/news", ROOT / "data/labels/news_b"],
-        news=SHARED / "news/guardian_sample.jsonl",
-    )
+    if args.held_out:
+        folders = [ROOT / "data/labels" / f"news_{k}" for k in "efghij"]
+        examples = load_examples([], labels=folders, news=SHARED / "news/guardian_sample.jsonl")
+    else:
+        examples = load_examples(
+            [SHARED / "train_articles"],
+            labels=[ROOT / "data/labels/news", ROOT / "data/labels/news_b"],
+            news=SHARED / "news/guardian_sample.jsonl",
+        )
     coder = Coder.load(use_detector=not args.lexicon_only)
     rows: list[dict[str, Any]] = []
     outcomes = coder.code_many([e.article for e in examples])
