@@ -243,8 +243,9 @@ class Coder:
         found = [extractor.sentence_frames(sent, index) for index, sent in enumerate(sents)]
         if self.classifier is not None and self.review:
             found = review(self.classifier, sents, found)
+        read: set[int] = set()  # sentences whose verbs the analyst's dictionary knows
         if self.dictionary is not None:  # the analyst's verb dictionary codes the verbs it lists
-            found = self.dictionary.frames(doc, actors, self.lexicon, self.cues, sents, found)
+            found, read = self.dictionary.frames(doc, actors, self.lexicon, self.cues, sents, found)
         detector = self.detector
         views: list[SentenceView] = []
         detected: list[dict[str, float]] = []
@@ -278,7 +279,7 @@ class Coder:
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
                 events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
             # where the analyst's verb dictionary knows a verb of the sentence, its reading stands alone
-            if detector is not None and not (self.dictionary is not None and self.dictionary.reads(sent)):
+            if detector is not None and index not in read:
                 mine = [e for e in events if e.text_info.sentence == index]
                 covered = {e.event for e in mine}
                 pairs = set().union(

@@ -225,13 +225,14 @@ class ImportResult:
     problems: tuple[Problem, ...]
 
 
-def _read_source(path: Path) -> tuple[str, str]:
+def read_source(path: Path, what: str = "PETRARCH dictionary") -> tuple[str, str]:
+    """A dictionary file's text and SHA-256; a file that cannot be read or is binary is refused."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DataFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     if b"\x00" in data[:4096]:
-        raise DataFileError(f"{path}: is a binary file, not a PETRARCH dictionary")
+        raise DataFileError(f"{path}: is a binary file, not a {what}")
     return data.decode("utf-8", errors="replace"), hashlib.sha256(data).hexdigest()
 
 
@@ -252,7 +253,7 @@ def import_petrarch(
     problems: list[Problem] = []
     sources = []
     for path in actor_files:
-        text, digest = _read_source(path)
+        text, digest = read_source(path)
         parsed = parse_actors(text, path.name)
         problems.extend(parsed.problems)
         actors.extend(
@@ -269,7 +270,7 @@ def import_petrarch(
             }
         )
     for path in agent_files:
-        text, digest = _read_source(path)
+        text, digest = read_source(path)
         parsed = parse_agents(text, path.name)
         problems.extend(parsed.problems)
         agents.extend(convert_agent(r, sectors) for r in parsed.agents)

@@ -24,7 +24,6 @@ for the detector only.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -33,6 +32,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from dotterel.actors.layers import read_source
 from dotterel.actors.resolve import ArticleActors
 from dotterel.datafiles import parse_table
 from dotterel.errors import DataFileError
@@ -75,13 +75,8 @@ def import_verbs(directory: Path, files: Sequence[Path]) -> VerbImport:
     problems: list[str] = []
     sources: list[dict[str, Any]] = []
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DataFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-        if b"\x00" in data[:4096]:
-            raise DataFileError(f"{path}: is a binary file, not a PETRARCH verb dictionary")
-        lines = data.decode("utf-8", errors="replace").splitlines()
+        text, digest = read_source(path, "PETRARCH verb dictionary")
+        lines = text.splitlines()
         found, skipped = parse(lines, str(path), full=True)
         patterns.extend(found)
         problems.extend(f"{path}:{p.line}: {p.why}: {p.text}" for p in skipped)
@@ -89,7 +84,7 @@ def import_verbs(directory: Path, files: Sequence[Path]) -> VerbImport:
             {
                 "file": path.name,
                 "kind": "verbs",
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "sha256": digest,
                 "lines": len(lines),
                 "entries": len(found),
                 "problems": len(skipped),
@@ -158,16 +153,20 @@ class DictionaryCoder:
         cues: Cues,
         sents: Sequence[Span],
         found: Sequence[list[Frame]],
-    ) -> list[list[Frame]]:
+    ) -> tuple[list[list[Frame]], set[int]]:
         """Each sentence's frames with the dictionary's events: at a verb the dictionary codes, its
         event (sides read afresh, or the lexicon frame's when those are fuller); elsewhere the
-        lexicon frames as they were."""
+        lexicon frames as they were. Also the sentences where the dictionary knows a verb (a null
+        pattern included): there the analyst's reading stands, and the learned detector adds nothing."""
         # parties listed together act on each other only where a pattern says so (`%`)
         traits = replace(self.ontology.traits, mutual=frozenset())
         reader = FrameExtractor(doc, actors, lexicon, cues, keep_irrealis=True, traits=traits)
         out: list[list[Frame]] = []
+        read: set[int] = set()
         for index, (sent, frames) in enumerate(zip(sents, found, strict=True)):
             hits = {h.trigger: h for h in self.verbs.hits(sent, forms=True)}
+            if hits:
+                read.add(index)
             coded = {i for i, h in hits.items() if h.cameo != NULL}  # events, typed or not
             # an event noun under a verb the dictionary codes is what that verb is about ("broke down a
             # treaty"): the verb's code stands for both, as PETRARCH codes verbs
@@ -189,12 +188,7 @@ class DictionaryCoder:
             mine.extend(one for f in back if f is not None for one in per_actor(f))
             kept = [f for f in mine if f.recipients or f.event in self.ontology.traits.one_sided]
             out.append(sorted(kept, key=lambda f: f.trigger))
-        return out
-
-    def reads(self, sent: Span) -> bool:
-        """Whether the dictionary knows a verb of the sentence (a null pattern included): there
-        the analyst's reading of the sentence stands, and the learned detector adds nothing."""
-        return bool(self.verbs.hits(sent, forms=True))
+        return out, read
 
     @staticmethod
     def _codes(hit: Hit, reader: FrameExtractor, tok: Token) -> bool:
