@@ -40,6 +40,26 @@ def test_an_apposition_after_a_name_defines_the_person(coder) -> None:  # type: 
     assert _codes(doc, actors, "Moritz", 1) == [("DEU", "GOV")]
 
 
+def test_a_name_the_parse_hangs_on_the_titles_object_takes_the_title(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(
+        coder,
+        "The plan went to the UN special envoy for Libya, Ghassan Salamé, on Monday. Salamé said he would ask Egypt.",
+    )
+    assert _codes(doc, actors, "Salamé") == [("UNO", "GOV")]  # the UN's envoy, not Libya's
+    assert _codes(doc, actors, "he") == [("UNO", "GOV")]
+
+
+def test_a_title_held_in_an_organisation_codes_the_person_by_it(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(
+        coder, "Mark Lowcock, a humanitarian adviser to the UN, urged Jordan to open its border."
+    )
+    assert [code for code, _ in _codes(doc, actors, "Lowcock")] == ["UNO"]
+    doc, actors = _actors(
+        coder, "Mark Lowcock, the British ambassador to the UN, urged Jordan to open its border."
+    )
+    assert _codes(doc, actors, "Lowcock") == [("GBR", "GOV")]  # the country he serves comes first
+
+
 def test_a_group_that_owns_the_title_gives_the_sector_and_outranks_a_kb_surname(coder) -> None:  # type: ignore[no-untyped-def]
     text = "The Syrian opposition's chief negotiator, Nasr al-Hariri, met the envoy. Hariri also warned the EU."
     doc, actors = _actors(coder, text)

@@ -114,3 +114,16 @@ def test_a_listed_subject_does_not_act_on_its_own_members_in_a_one_way_act(coder
         if c.actor and c.recipient
     }
     assert ("NOR", "CHL") in meet  # a mutual act may pair them
+
+
+def test_a_group_does_not_act_on_a_name_inside_it_or_one_mention_on_itself(coder):
+    views = _views(coder, "Airstrikes by US, British and French forces hit the depot.")
+    pairs = {
+        (c.actor.mention.text, c.actor.entity.code, c.recipient.mention.text, c.recipient.entity.code)
+        for c in views[0].candidates(["ASSAULT"])
+        if c.actor and c.recipient
+    }
+    assert not [p for p in pairs if p[0] == "US, British and French forces" and p[2] in ("US", p[0])]
+    assert not [p for p in pairs if p[2] == "US, British and French forces" and p[0] == "US"]
+    mutual = views[0].candidates(["CONSULT"])  # "Chinese and Russian diplomats met": one mention, both sides
+    assert any(c.recipient and c.actor and c.actor.mention.index == c.recipient.mention.index for c in mutual)

@@ -763,6 +763,15 @@ class ArticleActors:
         head = tok.head
         if tok.dep_ == "appos" and head.i != tok.i and head.pos_ == "NOUN" and head.tag_ == "NN":
             return self._describe(head)
+        # "the UN envoy for Libya, Ghassan Salamé": the parse hangs the name on the title's object
+        if tok.dep_ == "appos" and head.dep_ == "pobj" and head.head.dep_ == "prep":
+            title = head.head.head
+            if (
+                title.pos_ == "NOUN"
+                and title.tag_ == "NN"
+                and (self.kb.sector_of(title.lemma_.lower()) or ("", ""))[1] == "title"
+            ):
+                return self._describe(title)
         return ()
 
     def _person_name(self, tok: Token) -> str:
@@ -896,6 +905,13 @@ class ArticleActors:
         own = self._agent_code_of_phrase(tok)
         if own:  # "a Valdorian relief body" coded NGO by a dictionary's prefix agent
             return (Entity(code=own, sector=sector, name=None, kind=ent_kind),)
+        if not codes and kind == "title":
+            # "a humanitarian adviser to the UN": a title held in an organisation, not a country
+            for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "at", "for")):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    found = tuple(e for m in self.resolve(pobj) for e in m.entities if e.code)
+                    if found and all(e.kind not in ("country", "place") for e in found):
+                        return tuple(Entity(code=e.code, sector=sector, name=None, kind=ent_kind) for e in found)
         if not codes:
             return (Entity(code=None, sector=sector, name=None, kind=ent_kind),)
         return tuple(Entity(code=c, sector=sector, name=None, kind=ent_kind) for c in codes)

@@ -79,6 +79,7 @@ class SentenceView:
         self.hits = list(hits)  # verbs the CAMEO verb dictionary codes
         self.extractor = extractor
         self.parties = _parties(mentions, focus)
+        self.mentions = tuple(sorted(mentions, key=lambda m: m.char_start))
         self.root = sent.root
         self.speakers = {
             c.i
@@ -164,6 +165,8 @@ class SentenceView:
                 for r in [None, *parties]:
                     if r is not None and r.key == a.key:
                         continue
+                    if r is not None and _nested(a.mention, r.mention, mutual):
+                        continue  # "US, British and French forces" do not act on the "US" inside them
                     if r is not None and not mutual and self._listed_together(a, r):
                         continue  # "Erdogan and Rouhani condemned ...": a list acts alongside, not on each other
                     feats = base + self._pair_features(event, frames, trigger, a, r)
@@ -345,6 +348,16 @@ def _parties(mentions: Sequence[Mention], focus: str | None = None) -> list[Part
             seen.add(p.key)
             out.append(p)
     return out[:MAX_PARTIES]
+
+
+def _nested(a: Mention, r: Mention, mutual: bool) -> bool:
+    """Whether one mention lies inside the other (or is the other, for types whose listed parties
+    do not act on each other)."""
+    if a.index == r.index:
+        return not mutual
+    return (a.char_start <= r.char_start and r.char_end <= a.char_end) or (
+        r.char_start <= a.char_start and a.char_end <= r.char_end
+    )
 
 
 def _holds(mentions: Sequence[Mention], m: Mention) -> bool:
