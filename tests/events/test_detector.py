@@ -127,3 +127,13 @@ def test_a_group_does_not_act_on_a_name_inside_it_or_one_mention_on_itself(coder
     assert not [p for p in pairs if p[2] == "US, British and French forces" and p[0] == "US"]
     mutual = views[0].candidates(["CONSULT"])  # "Chinese and Russian diplomats met": one mention, both sides
     assert any(c.recipient and c.actor and c.actor.mention.index == c.recipient.mention.index for c in mutual)
+
+
+def test_a_named_place_is_offered_as_a_party_the_pair_model_may_choose(coder):
+    views = _views(coder, "Washington withdrew its last 2,000 soldiers from Syria on Wednesday.")
+    places = [p for p in views[0].parties if p.mention.rule == "place-party"]
+    assert [(p.mention.text, p.entity.code) for p in places] == [("Syria", "SYR")]
+    cands = views[0].candidates(["RETREAT"])
+    assert any(c.recipient is not None and "R:place" in c.features for c in cands)
+    views = _views(coder, "Idlib residents fled the bombing.")  # a place inside an actor mention is that mention's
+    assert not [p for p in views[0].parties if p.mention.rule == "place-party"]

@@ -28,7 +28,10 @@ if TYPE_CHECKING:
     from dotterel.events.model import EventClassifier
 
 FOCUS_PARTIES = True
-MAX_PARTIES = 6  # distinct participants considered per sentence, in order of appearance
+MAX_PARTIES = 6
+PLACE_RULE = (
+    "place-party"  # `place_parties`  # distinct participants considered per sentence, in order of appearance
+)
 MODALS = {"could", "would", "should", "might", "may", "must", "will", "shall", "can"}
 CONTENT_POS = {"NOUN", "VERB", "ADJ", "PROPN", "ADV"}
 
@@ -277,6 +280,8 @@ class SentenceView:
             out.append(f"{slot}:first")
         if e.inferred:
             out.append(f"{slot}:inferred")
+        if m.rule == PLACE_RULE:
+            out += [f"{slot}:place", f"{slot}:place|T={event}", f"{slot}:place|{dep}|T={event}"]
         return out
 
 
@@ -300,6 +305,8 @@ def sentence_views(
         s = bisect.bisect_right(starts, m.head) - 1
         if 0 <= s < len(sents):
             by_sent[s].append(m)
+    for s, sent in enumerate(sents):
+        by_sent[s].extend(place_parties(sent, s, actors, by_sent[s]))
     # only sentences with participants can hold an event: the others are not worth the encoder's time
     encoded: list[tuple[str, ...]] = [() for _ in sents]
     if encoder is not None:
@@ -314,6 +321,38 @@ def sentence_views(
         hits = verbs.hits(sent) if verbs is not None else ()
         views.append(SentenceView(sent, index, frames, by_sent[index], extractor, hits, focus, encoded[index]))
     return views
+
+
+def place_parties(sent: Span, index: int, actors: ArticleActors, mentions: Sequence[Mention]) -> list[Mention]:
+    """Named places of a sentence that no actor mention covers ("withdraw troops from Syria", "an
+    airstrike on Raqqa"), as mentions of their country. The resolver reads them as where things
+    happen, not who takes part; the pair model learns when a place is an event's side."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    for tok in sent:
+        match = actors.names.get(tok.i) or actors.places.get(tok.i)
+        if match is None or match.kind not in ("country", "capital", "place") or tok.i != match.end - 1:
+            continue
+        if not match.code or any(i in covered for i in range(match.start, match.end)):
+            continue
+        span = sent.doc[match.start : match.end]
+        entity = Entity(code=match.code, sector=None, name=span.text, kind="country")
+        out.append(
+            Mention(
+                index=-(tok.i + 2),
+                text=span.text,
+                start=match.start,
+                end=match.end,
+                char_start=span.start_char,
+                char_end=span.end_char,
+                head=tok.i,
+                sentence=index,
+                entities=(entity,),
+                kind="country",
+                rule=PLACE_RULE,
+            )
+        )
+    return out
 
 
 def encoder_features(plv: dict[str, float], penta: Sequence[float]) -> tuple[str, ...]:
