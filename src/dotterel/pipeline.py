@@ -270,6 +270,13 @@ class Coder:
                 own_place = ctx.own_place(doc[frame.trigger])
                 places[frame.trigger] = (own_place, discourse.place_for(own_place))
             for frame in dyads(fill_sentence(found[index], places, focus), self.ontology.traits):
+                if (
+                    detector is not None
+                    and DICTIONARY_RULE not in frame.rule
+                    and not any(e.code for m in frame.recipients for e in m.entities)
+                    and detector.needs_recipient(frame.event, self.ontology.traits.one_sided)
+                ):
+                    continue
                 tok = doc[frame.trigger]
                 own_place, place = places[frame.trigger]
                 if own_place is not None:

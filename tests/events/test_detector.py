@@ -137,3 +137,19 @@ def test_a_named_place_is_offered_as_a_party_the_pair_model_may_choose(coder):
     assert any(c.recipient is not None and "R:place" in c.features for c in cands)
     views = _views(coder, "Idlib residents fled the bombing.")  # a place inside an actor mention is that mention's
     assert not [p for p in views[0].parties if p.mention.rule == "place-party"]
+
+
+def test_lexicon_events_without_a_coded_recipient_stand_as_the_operating_point_says(coder):
+    text = "Jim Mattis resigned on Thursday. A month later, her new husband was killed."
+    saved = coder.detector
+    try:
+        lexicon = {}
+        for rule in ("none", "two-sided", "all"):
+            coder.detector = _detector(coder, veto=0.0, recipients=rule)
+            events = coder.code(Article(id="r", text=text, published=dt.date(2018, 12, 21)))
+            lexicon[rule] = sorted(e.event for e in events if e.rule.startswith("lexicon"))
+    finally:
+        coder.detector = saved
+    assert lexicon["none"] == ["ASSAULT", "RETREAT"]
+    assert lexicon["two-sided"] == ["RETREAT"]  # a resignation may be one-sided; a killing of no one known is not
+    assert lexicon["all"] == []

@@ -37,6 +37,9 @@ class Operating:
     new_dyads: bool = False  # add only events whose dyad no lexicon event of the sentence has
     calibration: tuple[float, ...] = ()  # weights of `calibration_features`, fitted out of fold
     encoder: bool = False  # the detector reads the sentence encoder's features (`encoder_features`)
+    # which lexicon events need a coded recipient to stand: "none", "two-sided" (the types that
+    # cannot be one-sided) or "all"; chosen out of fold like the floors
+    recipients: str = "none"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +75,7 @@ class EventDetector:
                 new_dyads=bool(meta.get("new_dyads", False)),
                 calibration=tuple(float(w) for w in meta.get("calibration") or ()),
                 encoder=bool(meta.get("encoder", False)),
+                recipients=str(meta.get("recipients", "none")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"data/model/{PAIRS_FILE} has no operating point: {exc}") from exc
@@ -98,6 +102,10 @@ class EventDetector:
     def keeps(self, probs: dict[str, float], event: str) -> bool:
         """Whether a lexicon event of this type stands, given the detector's view of its sentence."""
         return probs.get(event, 1.0) >= self.operating.veto
+
+    def needs_recipient(self, event: str, one_sided: frozenset[str]) -> bool:
+        """Whether a lexicon event of this type is dropped when no recipient of it has a code."""
+        return needs_recipient(self.operating.recipients, event, one_sided)
 
     def best_pair(self, view: SentenceView, event: str) -> tuple[Candidate, float] | None:
         return best_pair(self.pairs, view, event)
@@ -136,6 +144,16 @@ class EventDetector:
                 )
             )
         return out
+
+
+RECIPIENT_RULES = ("none", "two-sided", "all")
+
+
+def needs_recipient(rule: str, event: str, one_sided: frozenset[str]) -> bool:
+    """Out of fold, lexicon events with no coded recipient are mostly wrong ("she was killed",
+    "Mattis resigned"): under the rule "all" none stands, under "two-sided" only those of types
+    that may be one-sided (a protest, a mobilization, a concession, a retreat)."""
+    return rule == "all" or (rule == "two-sided" and event not in one_sided)
 
 
 def calibration_features(evidence: float, type_probability: float, detected: bool) -> list[float]:
