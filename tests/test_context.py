@@ -39,7 +39,11 @@ def test_lede_takes_the_date_of_the_next_sentence(coder):
 
 
 def test_an_age_between_commas_is_not_a_date(coder):
-    [e] = [e for e in code_text(coder, "Police arrested Ahmed Hassan, 32, in Cairo.") if e.event == "COERCE"]
+    [e] = [
+        e
+        for e in code_text(coder, "Police arrested the Egyptian activist Ahmed Hassan, 32, in Cairo.")
+        if e.event == "COERCE"
+    ]
     assert e.date is None or e.date.date.year != 1932
 
 

@@ -51,6 +51,7 @@ from dotterel.events.model import (
     MANIFEST_FILE,
     MODEL_FILE,
     TOKENIZER_FILE,
+    VECTOR_OUTPUT,
     EventClassifier,
     Markers,
     Span,
@@ -560,6 +561,33 @@ def _quantize(source: Path, target: Path) -> None:
     # Per-channel weights with the 7-bit range: on the validation split this kept int8 within a point
     # of fp32, where the per-tensor default lost about two points.
     quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+    expose_sentence_vector(target)
+
+
+def expose_sentence_vector(path: Path) -> bool:
+    """Give a quantized exported classifier its mean-pooled sentence vector as an output.
+
+    The graph computes the vector (the input of the penta head) but does not return it; an
+    `Identity` node and a graph output `sentence_vector` (batch x hidden size) are added, weights
+    and heads untouched. False when the model already has the output.
+    """
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    if any(o.name == VECTOR_OUTPUT for o in graph.output):
+        return False
+    head = next(
+        n for n in graph.node if n.output and n.output[0].startswith("penta_logits_MatMul_output_quantized")
+    )
+    quantize = next(n for n in graph.node if head.input[0] in n.output)
+    pooled = quantize.input[0]  # the float vector the penta head quantizes
+    graph.node.append(helper.make_node("Identity", [pooled], [VECTOR_OUTPUT], name="sentence_vector_identity"))
+    graph.output.append(helper.make_tensor_value_info(VECTOR_OUTPUT, TensorProto.FLOAT, ["batch", None]))
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return True
 
 
 def evaluate(classifier: EventClassifier, examples: Sequence[Example]) -> dict[str, float]:

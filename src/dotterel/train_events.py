@@ -43,6 +43,7 @@ from dotterel.events.detector import (
     dyads_of,
     needs_recipient,
     sentence_types,
+    typed,
 )
 from dotterel.events.dictframes import RULE as DICTIONARY_RULE
 from dotterel.events.linear import LinearModel, fit
@@ -139,7 +140,7 @@ def detector_rows(a: Analysed, types: Sequence[str]) -> tuple[list[list[str]], l
         feats = v.detector_features()
         gold_types = {t for g in _gold_in(a, v) for t in g["event"]}
         for t in types:
-            rows.append([f"T={t}|{f}" for f in feats])
+            rows.append([typed(t, f) for f in feats])
             labels.append(1.0 if t in gold_types else 0.0)
     return rows, labels
 

@@ -187,3 +187,57 @@ def test_training_with_missing_data_names_the_file(tmp_path):
 
     with pytest.raises(DotterelError, match="plv_train.tsv"):
         train(tmp_path, tmp_path / "out")
+
+
+@needs_model
+def test_a_sentence_reads_the_same_alone_and_batched_with_others(classifier):
+    text = "Turkish jets bombed Kurdish positions near the border on Sunday."
+    others = ["Talks resumed.", "The two leaders met in Geneva and agreed to a ceasefire that starts next week."]
+    alone = classifier.predict_sentences([text])[0]
+    batched = classifier.predict_sentences([others[0], text, others[1], text])
+    assert classifier.has_vector and alone.vector.shape == (384,)
+    for reading in (batched[1], batched[3]):
+        assert reading.plv == pytest.approx(alone.plv, abs=1e-6)
+        assert reading.penta == pytest.approx(alone.penta, abs=1e-6)
+        assert reading.vector == pytest.approx(alone.vector, abs=1e-5)
+    assert best(alone.plv) == "ASSAULT"
+
+
+@needs_model
+def test_the_sentence_vector_becomes_real_valued_detector_features(classifier):
+    from dotterel.events.candidates import VECTOR_DIMS, encoder_features
+    from dotterel.events.detector import typed
+
+    reading = classifier.predict_sentences(["Israel carried out airstrikes on Gaza."])[0]
+    feats = encoder_features(reading.plv, reading.penta, reading.vector)
+    dense = [f for f in feats if f.startswith("~vec")]
+    assert len(dense) == VECTOR_DIMS
+    assert encoder_features(reading.plv, reading.penta, reading.vector) == feats  # the projection is fixed
+    assert typed("ASSAULT", dense[0]).startswith("~T=ASSAULT|vec0=")  # stays real-valued
+    assert typed("ASSAULT", "plv=ASSAULT|b3") == "T=ASSAULT|plv=ASSAULT|b3"
+    assert not [f for f in encoder_features(reading.plv, reading.penta) if f.startswith("~")]
+
+
+@needs_model
+def test_exposing_the_sentence_vector_adds_one_output_and_changes_no_head(tmp_path, classifier):
+    onnx = pytest.importorskip("onnx", reason="onnx is a training extra: pip install -e '.[train]'")
+    from dotterel.events.model import EventClassifier
+    from dotterel.train import expose_sentence_vector
+
+    model = onnx.load(str(MODEL_DIR / "classifier.onnx"))
+    kept = [o for o in model.graph.output if o.name != "sentence_vector"]
+    del model.graph.output[:]
+    model.graph.output.extend(kept)
+    nodes = [n for n in model.graph.node if "sentence_vector" not in n.output]
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    for name in ("tokenizer.json", "labels.json"):
+        (tmp_path / name).write_bytes((MODEL_DIR / name).read_bytes())
+    onnx.save(model, str(tmp_path / "classifier.onnx"))
+    assert not EventClassifier.load(tmp_path).has_vector
+    assert expose_sentence_vector(tmp_path / "classifier.onnx")
+    assert not expose_sentence_vector(tmp_path / "classifier.onnx")  # once only
+    again = EventClassifier.load(tmp_path).predict_sentences(["Talks resumed in Geneva."])[0]
+    shipped = classifier.predict_sentences(["Talks resumed in Geneva."])[0]
+    assert again.plv == pytest.approx(shipped.plv, abs=1e-6)
+    assert again.vector == pytest.approx(shipped.vector, abs=1e-6)

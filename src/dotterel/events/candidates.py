@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from dotterel.actors.resolve import ArticleActors
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.verbdict import Hit, VerbDictionary
@@ -312,8 +314,8 @@ def sentence_views(
     if encoder is not None:
         busy = [i for i, mentions in enumerate(by_sent) if mentions]
         read = encoder.predict_sentences([sents[i].text for i in busy])
-        for i, (plv, penta) in zip(busy, read, strict=True):
-            encoded[i] = encoder_features(plv, penta)
+        for i, reading in zip(busy, read, strict=True):
+            encoded[i] = encoder_features(reading.plv, reading.penta, reading.vector)
     views = []
     focus = actors.focus_country() if FOCUS_PARTIES else None
     for index, sent in enumerate(sents):
@@ -355,7 +357,19 @@ def place_parties(sent: Span, index: int, actors: ArticleActors, mentions: Seque
     return out
 
 
-def encoder_features(plv: dict[str, float], penta: Sequence[float]) -> tuple[str, ...]:
+VECTOR_DIMS = 64  # the sentence vector, randomly projected, as real-valued detector features
+VECTOR_SEED = 2026
+
+
+def _projection(dims: int) -> np.ndarray:
+    """A fixed random projection of the sentence vector (seeded: the same on every machine)."""
+    rng = np.random.default_rng(VECTOR_SEED)
+    return rng.standard_normal((dims, VECTOR_DIMS)).astype(np.float32) / np.sqrt(VECTOR_DIMS)
+
+
+def encoder_features(
+    plv: dict[str, float], penta: Sequence[float], vector: np.ndarray | None = None
+) -> tuple[str, ...]:
     """The sentence encoder's reading as detector features: each PLV root it gives at least 0.1,
     and the penta class it prefers, in three probability bands. The encoder was trained on other
     sentences (the PLV and penta sets); the detector learns from in-domain articles how far to
@@ -368,6 +382,9 @@ def encoder_features(plv: dict[str, float], penta: Sequence[float]) -> tuple[str
     if penta:
         k = max(range(len(penta)), key=lambda i: penta[i])
         out.append(f"penta={k}|{band(penta[k]) if penta[k] >= 0.1 else 'b0'}")
+    if vector is not None and vector.size:
+        projected = vector @ _projection(vector.shape[0])
+        out += [f"~vec{k}={v:.4f}" for k, v in enumerate(projected)]
     return tuple(out)
 
 

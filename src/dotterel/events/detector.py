@@ -181,10 +181,15 @@ def sentence_types(
     rows: list[list[str]] = []
     for v in views:
         feats = v.detector_features()
-        rows.extend([f"T={t}|{f}" for f in feats] for t in types)
+        rows.extend([typed(t, f) for f in feats] for t in types)
     probs = detector.predict(rows) if rows else np.zeros(0)
     n = len(types)
     return [{t: float(probs[i * n + k]) for k, t in enumerate(types)} for i in range(len(views))]
+
+
+def typed(event: str, feature: str) -> str:
+    """A sentence feature conjoined with a type; a real-valued one ("~name=value") stays real-valued."""
+    return f"~T={event}|{feature[1:]}" if feature.startswith("~") else f"T={event}|{feature}"
 
 
 def best_pair(pairs: LinearModel, view: SentenceView, event: str) -> tuple[Candidate, float] | None:

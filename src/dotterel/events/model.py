@@ -36,6 +36,16 @@ TOKENIZER_FILE = "tokenizer.json"
 LABELS_FILE = "labels.json"
 MANIFEST_FILE = "manifest.json"
 BATCH_SIZE = 32
+VECTOR_OUTPUT = "sentence_vector"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SentenceReading:
+    """What the encoder reads in one plain sentence."""
+
+    plv: dict[str, float]  # PLV head, no pair marked
+    penta: tuple[float, ...]  # penta head
+    vector: np.ndarray  # mean-pooled sentence vector (empty when the model does not return it)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,6 +147,7 @@ class EventClassifier:
         self._max_length = max_length
         self._batch_size = batch_size
         self._inputs = {i.name for i in session.get_inputs()}
+        self._outputs = {o.name for o in session.get_outputs()}
         self.manifest = manifest
 
     @classmethod
@@ -197,7 +208,7 @@ class EventClassifier:
         return self._markers
 
     def _run(self, texts: Sequence[str], *outputs: str) -> list[np.ndarray]:
-        """Softmax of each named output for every text, in input order.
+        """Softmax of each named logits output (other outputs as they are) for every text, in input order.
 
         Texts are batched only with texts of the same token length, so nothing is padded: the
         exported encoder's reading of a text changes with padding, and a sentence must read the
@@ -217,7 +228,8 @@ class EventClassifier:
                 if "token_type_ids" in self._inputs:
                     feed["token_type_ids"] = np.zeros_like(ids)
                 for k, logits in enumerate(self._session.run(list(outputs), feed)):
-                    probs = softmax(logits.astype(np.float64))
+                    raw = logits.astype(np.float64)
+                    probs = softmax(raw) if outputs[k].endswith("_logits") else raw
                     if k not in results:
                         results[k] = np.zeros((len(texts), probs.shape[1]))
                     results[k][rows] = probs
@@ -242,16 +254,26 @@ class EventClassifier:
         (probs,) = self._run(list(texts), "penta_logits")
         return [[float(p) for p in row] for row in probs]
 
-    def predict_sentences(self, texts: Sequence[str]) -> list[tuple[dict[str, float], list[float]]]:
+    @property
+    def has_vector(self) -> bool:
+        """Whether the exported model returns its mean-pooled sentence vector
+        (`scripts/expose_sentence_vector.py`)."""
+        return VECTOR_OUTPUT in self._outputs
+
+    def predict_sentences(self, texts: Sequence[str]) -> list[SentenceReading]:
         """For each plain sentence, in one pass of the encoder: the PLV head's probabilities
-        (no pair marked) and the penta head's."""
+        (no pair marked), the penta head's and, where the model returns it, the sentence vector."""
         if not texts:
             return []
-        plv, penta = self._run(list(texts), "plv_logits", "penta_logits")
+        names = ["plv_logits", "penta_logits"] + ([VECTOR_OUTPUT] if self.has_vector else [])
+        read = self._run(list(texts), *names)
+        plv, penta = read[0], read[1]
+        vectors = read[2] if len(read) > 2 else np.zeros((len(texts), 0))
         return [
-            (
-                {label: float(p) for label, p in zip(self._plv_labels, row, strict=True)},
-                [float(p) for p in prow],
+            SentenceReading(
+                plv={label: float(p) for label, p in zip(self._plv_labels, row, strict=True)},
+                penta=tuple(float(p) for p in prow),
+                vector=np.asarray(vec, dtype=np.float32),
             )
-            for row, prow in zip(plv, penta, strict=True)
+            for row, prow, vec in zip(plv, penta, vectors, strict=True)
         ]
