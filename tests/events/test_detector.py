@@ -153,3 +153,17 @@ def test_lexicon_events_without_a_coded_recipient_stand_as_the_operating_point_s
     assert lexicon["none"] == ["ASSAULT", "RETREAT"]
     assert lexicon["two-sided"] == ["RETREAT"]  # a resignation may be one-sided; a killing of no one known is not
     assert lexicon["all"] == []
+
+
+def test_sentence_types_read_real_valued_features_as_the_trained_model_does(coder):
+    from dotterel.events.detector import sentence_types, typed
+
+    views = _views(coder, "Israel carried out airstrikes on Gaza. The two leaders met in Cairo on Monday.")
+    assert any(f.startswith("~vec") for f in views[0].detector_features())
+    types = coder.detector.types
+    fast = sentence_types(coder.detector.detector, views, types)
+    rows = [[typed(t, f) for f in v.detector_features()] for v in views for t in types]
+    slow = coder.detector.detector.predict(rows)  # every feature hashed as written, as in training
+    for i, probs in enumerate(fast):
+        for k, t in enumerate(types):
+            assert abs(probs[t] - float(slow[i * len(types) + k])) < 1e-5

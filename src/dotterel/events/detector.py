@@ -178,13 +178,34 @@ def dyad_of(c: Candidate) -> tuple[str | None, str | None]:
 def sentence_types(
     detector: LinearModel, views: Sequence[SentenceView], types: Sequence[str]
 ) -> list[dict[str, float]]:
+    """Probability of each type in each sentence. Real-valued features ("~vec3=0.12", the sentence
+    vector) are added as weight times value per type rather than hashed once per type as strings,
+    which gives the same margins as `LinearModel.predict` over `typed` rows at a fraction of the cost."""
+    if not views:
+        return []
     rows: list[list[str]] = []
+    dense: list[list[tuple[str, float]]] = []
     for v in views:
-        feats = v.detector_features()
-        rows.extend([typed(t, f) for f in feats] for t in types)
-    probs = detector.predict(rows) if rows else np.zeros(0)
+        sparse: list[str] = []
+        values: list[tuple[str, float]] = []
+        for f in v.detector_features():
+            if f.startswith("~"):
+                name, _, written = f[1:].rpartition("=")
+                values.append((name, float(written)))
+            else:
+                sparse.append(f)
+        rows.extend([typed(t, f) for f in sparse] for t in types)
+        dense.append(values)
     n = len(types)
-    return [{t: float(probs[i * n + k]) for k, t in enumerate(types)} for i in range(len(views))]
+    margins = detector.margins(rows).astype(np.float64).reshape(len(views), n)
+    weights: dict[str, np.ndarray] = {}
+    for i, values in enumerate(dense):
+        for name, value in values:
+            if name not in weights:
+                weights[name] = detector.weights_of([typed(t, "~" + name) for t in types])
+            margins[i] += np.float32(value) * weights[name]
+    probs = detector.probability(margins)
+    return [{t: float(probs[i, k]) for k, t in enumerate(types)} for i in range(len(views))]
 
 
 def typed(event: str, feature: str) -> str:

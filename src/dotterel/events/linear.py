@@ -67,7 +67,15 @@ class LinearModel:
 
     def predict(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Calibrated probabilities, one per row."""
-        return _sigmoid(self.scale * self.margins(rows) + self.shift)
+        return self.probability(self.margins(rows))
+
+    def probability(self, margins: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities of margins (`margins` plus any real-valued contributions)."""
+        return _sigmoid(self.scale * margins + self.shift)
+
+    def weights_of(self, names: Sequence[str]) -> np.ndarray:
+        """The weight of each feature name (a real-valued one without its "=value")."""
+        return np.asarray([self.weights[_index(n, self.bits)] for n in names], dtype=np.float64)
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
