@@ -94,15 +94,21 @@ def test_every_page_opens_without_script_errors(server, page):
     assert page.problems == []
 
 
-def test_clicking_an_event_shows_its_evidence_highlighted(server, page):
+def test_clicking_an_event_shows_its_evidence_highlighted(server, page, view_db):
+    from dotterel.store.db import Store
+    from dotterel.store.query import EventFilter, iter_events
+
     page.goto(server + "/events?place=Baghdad&date_origin=own")
     page.locator("a.event-link").first.click()
     page.wait_for_url("**/events/*")
     evidence = page.locator("#evidence")
     for kind in ("trigger", "actor", "recipient", "date", "place"):
         assert evidence.locator(f"mark.hl-{kind}").count() >= 1, kind
+    shown = page.url.rsplit("/", 1)[-1]
+    with Store.open(view_db, readonly=True) as store:
+        [stored] = [s.event for s in iter_events(store, EventFilter()) if s.event.id == shown]
     trigger = evidence.locator("mark.hl-trigger").first
-    assert trigger.is_visible() and trigger.inner_text() == "met"
+    assert trigger.is_visible() and trigger.inner_text() == stored.trigger
     colour = trigger.evaluate("m => getComputedStyle(m).backgroundColor")
     assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
     assert "its own phrase" in page.locator("dl.facts").first.inner_text()

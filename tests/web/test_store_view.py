@@ -170,7 +170,9 @@ def test_events_command_takes_the_new_filters(view_db):
     hedged = _csv_rows(
         run_cli("events", "--db", view_db, "--country", "irq", "--modality", "hedged", "--format", "csv")
     )
-    assert hedged and all("IRQ" in r["actor_code"] + r["recipient_code"] for r in hedged)
+    # either side or the place, as the filter is documented
+    assert hedged and all("IRQ" in r["actor_code"] + r["recipient_code"] + r["country_code"] for r in hedged)
+    assert any("IRQ" not in r["country_code"] for r in hedged)  # not only a place filter
     top = max(float(r["confidence"]) for r in hedged)
     sure = _csv_rows(
         run_cli(
