@@ -55,10 +55,11 @@ def main() -> int:
     )
     if args.bootstrap:
         import random
+        import statistics
 
         rng = random.Random(7)
         f1s = sorted(score_articles([rng.choice(scores) for _ in scores])["f1"] for _ in range(args.bootstrap))
-        sd = (sum((f - sum(f1s) / len(f1s)) ** 2 for f in f1s) / len(f1s)) ** 0.5
+        sd = statistics.pstdev(f1s)
         lo, hi = f1s[int(0.05 * len(f1s))], f1s[int(0.95 * len(f1s)) - 1]
         print(
             f"bootstrap over articles ({args.bootstrap} resamples): f1 sd={sd:.3f}, 90% interval {lo:.3f}-{hi:.3f}"

@@ -561,7 +561,6 @@ def _quantize(source: Path, target: Path) -> None:
     # Per-channel weights with the 7-bit range: on the validation split this kept int8 within a point
     # of fp32, where the per-tensor default lost about two points.
     quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
-    expose_sentence_vector(target)
 
 
 def expose_sentence_vector(path: Path) -> bool:
@@ -715,6 +714,7 @@ def train(
             if keep_fp32:
                 shutil.copyfile(scratch / MODEL_FILE, output_dir / "classifier.fp32.onnx")
             _quantize(scratch / MODEL_FILE, output_dir / MODEL_FILE)
+            expose_sentence_vector(output_dir / MODEL_FILE)  # the detector reads the sentence vector
             for name in (TOKENIZER_FILE, LABELS_FILE):
                 shutil.copyfile(scratch / name, output_dir / name)
         int8_model = EventClassifier.load(output_dir, threads=hp.threads)

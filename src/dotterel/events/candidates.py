@@ -314,8 +314,9 @@ def sentence_views(
     if encoder is not None:
         busy = [i for i, mentions in enumerate(by_sent) if mentions]
         read = encoder.predict_sentences([sents[i].text for i in busy])
+        projection = _projection(read[0].vector.shape[0]) if read and read[0].vector.size else None
         for i, reading in zip(busy, read, strict=True):
-            encoded[i] = encoder_features(reading.plv, reading.penta, reading.vector)
+            encoded[i] = encoder_features(reading.plv, reading.penta, reading.vector, projection)
     views = []
     focus = actors.focus_country() if FOCUS_PARTIES else None
     for index, sent in enumerate(sents):
@@ -368,7 +369,10 @@ def _projection(dims: int) -> np.ndarray:
 
 
 def encoder_features(
-    plv: dict[str, float], penta: Sequence[float], vector: np.ndarray | None = None
+    plv: dict[str, float],
+    penta: Sequence[float],
+    vector: np.ndarray | None = None,
+    projection: np.ndarray | None = None,
 ) -> tuple[str, ...]:
     """The sentence encoder's reading as detector features: each PLV root it gives at least 0.1,
     and the penta class it prefers, in three probability bands. The encoder was trained on other
@@ -383,7 +387,8 @@ def encoder_features(
         k = max(range(len(penta)), key=lambda i: penta[i])
         out.append(f"penta={k}|{band(penta[k]) if penta[k] >= 0.1 else 'b0'}")
     if vector is not None and vector.size:
-        projected = vector @ _projection(vector.shape[0])
+        # one projection per article, made by the caller; built here only for a lone call
+        projected = vector @ (projection if projection is not None else _projection(vector.shape[0]))
         out += [f"~vec{k}={v:.4f}" for k, v in enumerate(projected)]
     return tuple(out)
 
