@@ -158,3 +158,21 @@ def test_members_of_a_group_are_the_group(coder) -> None:  # type: ignore[no-unt
 def test_a_kb_persons_sector_is_not_replaced_by_a_word_inside_a_title(coder) -> None:  # type: ignore[no-untyped-def]
     doc, actors = _actors(coder, "UN Secretary-General Antonio Guterres urged restraint.", dt.date(2023, 10, 14))
     assert _codes(doc, actors, "Guterres") == [("UNO", "GOV")]
+
+
+def test_a_name_with_a_particle_hung_on_the_titles_object_takes_the_title(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(
+        coder,
+        "The draft went to the UN special envoy for Yemen, Pieter de Vries, on Monday. "
+        "De Vries said he would ask Oman to host the talks.",
+    )
+    assert _codes(doc, actors, "Vries") == [("UNO", "GOV")]
+    assert _codes(doc, actors, "Vries", 1) == [("UNO", "GOV")]  # the short name, in another case
+    assert _codes(doc, actors, "he") == [("UNO", "GOV")]
+
+
+def test_each_member_of_a_list_is_one_mention(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "He asked Turkey, Russia and Iran to meet in Sochi, and Russia agreed.")
+    assert _codes(doc, actors, "Turkey") == [("TUR", None), ("RUS", None), ("IRN", None)]
+    heads = [m.head for m in actors.mentions() if m.kind == "country"]
+    assert len(heads) == len(set(heads)) == 4

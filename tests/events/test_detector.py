@@ -167,3 +167,33 @@ def test_sentence_types_read_real_valued_features_as_the_trained_model_does(code
     for i, probs in enumerate(fast):
         for k, t in enumerate(types):
             assert abs(probs[t] - float(slow[i * len(types) + k])) < 1e-5
+
+
+def test_a_person_is_never_paired_with_their_own_apposition_or_pronoun(coder):
+    views = _views(
+        coder, "Ivan Petrov, the Russian president whose army fought in Syria, welcomed the move by Chile."
+    )
+    pairs = {
+        (c.actor.mention.text, c.recipient.mention.text) for c in views[0].candidates(["SUPPORT"]) if c.recipient
+    }
+    assert ("Ivan Petrov", "Chile") in pairs
+    assert not pairs & {("Ivan Petrov", "the Russian president"), ("the Russian president", "Ivan Petrov")}
+    views = _views(coder, "The UN envoy arrived on Monday. He said that he would visit Chile.")
+    pairs = {
+        (c.actor.mention.text, c.recipient.mention.text) for c in views[1].candidates(["SUPPORT"]) if c.recipient
+    }
+    assert ("He", "Chile") in pairs
+    assert not pairs & {("He", "he"), ("he", "He")}
+
+
+def test_the_nation_or_group_a_modifier_names_is_offered_as_a_party(coder):
+    views = _views(coder, "Chilean jets struck Peruvian targets and a Hezbollah depot on Friday.")
+    owners = [(p.mention.text, p.entity.code) for p in views[0].parties if p.mention.rule == "owner-party"]
+    assert ("Peruvian", "PER") in owners
+    assert any(text == "Hezbollah" for text, _ in owners)
+    cands = views[0].candidates(["ASSAULT"])
+    assert any(c.actor.entity.code == "CHL" and c.recipient is not None and "R:owner" in c.features for c in cands)
+    views = _views(
+        coder, "Peruvian troops crossed the border."
+    )  # a nationality inside an actor mention is that mention's
+    assert not [p for p in views[0].parties if p.mention.rule == "owner-party"]

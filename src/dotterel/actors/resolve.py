@@ -201,7 +201,8 @@ class ArticleActors:
         self._sent_starts = [sent.start for sent in self._sents]
         self.names: dict[int, NameMatch] = {}
         self.places: dict[int, NameMatch] = {}  # towns and provinces of the shipped dictionaries
-        self._cache: dict[int, tuple[Mention, ...]] = {}
+        self._cache: dict[int, tuple[Mention, ...]] = {}  # a head with its conjuncts
+        self._own: dict[int, tuple[Mention, ...]] = {}  # a head alone
         self._mentions: list[Mention] = []
         self.referents: list[Referent] = []
         self._referent_ids: set[int] = set()  # mention indices in referents (linear-time membership)
@@ -279,10 +280,11 @@ class ArticleActors:
         out: list[Mention] = []
         heads = [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
         for head in heads:
-            if head.i != tok.i and head.i in self._cache and self._cache[head.i]:
-                out.extend(self._cache[head.i])
-                continue
-            out.extend(self._resolve_one(head))
+            # each head is read once, whether reached alone or as a conjunct of an earlier one
+            if head.i not in self._own:
+                self._own[head.i] = ()
+                self._own[head.i] = tuple(self._resolve_one(head))
+            out.extend(self._own[head.i])
         result = tuple(out)
         self._cache[tok.i] = result
         return result
@@ -726,7 +728,19 @@ class ArticleActors:
             return True
         if tok.dep_ == "appos" and tok.head.pos_ == "NOUN" and self._is_person_noun(tok.head):
             return True  # "Russia's ambassador to the UN, Vassily Nebenzia" (even when tagged ORG)
+        if self._title_through_object(tok) is not None:
+            return True  # "the UN envoy for Syria, Staffan de Mistura" (tagged ORG, hung on "Syria")
         return any(c.dep_ == "appos" and self._is_person_noun(c) for c in tok.children)
+
+    def _title_through_object(self, tok: Token) -> Token | None:
+        """The title of "the UN envoy for Libya, X" when the parse hangs the name X on the
+        title's object ("Libya") rather than on the title."""
+        head = tok.head
+        if tok.dep_ == "appos" and head.dep_ == "pobj" and head.head.dep_ == "prep":
+            title = head.head.head
+            if title.pos_ == "NOUN" and title.tag_ == "NN" and self._is_person_noun(title):
+                return title
+        return None
 
     def _surname_match(self, tok: Token) -> tuple[str, Mention, tuple[Entity, ...]] | None:
         text = tok.text
@@ -763,16 +777,8 @@ class ArticleActors:
         head = tok.head
         if tok.dep_ == "appos" and head.i != tok.i and head.pos_ == "NOUN" and head.tag_ == "NN":
             return self._describe(head)
-        # "the UN envoy for Libya, Ghassan Salamé": the parse hangs the name on the title's object
-        if tok.dep_ == "appos" and head.dep_ == "pobj" and head.head.dep_ == "prep":
-            title = head.head.head
-            if (
-                title.pos_ == "NOUN"
-                and title.tag_ == "NN"
-                and (self.kb.sector_of(title.lemma_.lower()) or ("", ""))[1] == "title"
-            ):
-                return self._describe(title)
-        return ()
+        title = self._title_through_object(tok)
+        return self._describe(title) if title is not None else ()
 
     def _person_name(self, tok: Token) -> str:
         parts = [t for t in tok.lefts if t.dep_ == "compound" and t.ent_type_ == "PERSON"]

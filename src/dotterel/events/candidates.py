@@ -22,7 +22,7 @@ import numpy as np
 from dotterel.actors.resolve import ArticleActors
 from dotterel.events.frames import Frame, FrameExtractor
 from dotterel.events.verbdict import Hit, VerbDictionary
-from dotterel.records import Entity, Mention
+from dotterel.records import Entity, Mention, MentionKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -31,9 +31,8 @@ if TYPE_CHECKING:
 
 FOCUS_PARTIES = True
 MAX_PARTIES = 6
-PLACE_RULE = (
-    "place-party"  # `place_parties`  # distinct participants considered per sentence, in order of appearance
-)
+PLACE_RULE = "place-party"  # `place_parties`: a named place as a participant
+OWNER_RULE = "owner-party"  # `place_parties`: the nation or group a modifier names ("Iranian targets")
 MODALS = {"could", "would", "should", "might", "may", "must", "will", "shall", "can"}
 CONTENT_POS = {"NOUN", "VERB", "ADJ", "PROPN", "ADV"}
 
@@ -76,8 +75,10 @@ class SentenceView:
         hits: Sequence[Hit] = (),
         focus: str | None = None,
         encoded: Sequence[str] = (),
+        referents: dict[int, int] | None = None,
     ) -> None:
         self.sent = sent
+        self.referents = referents or {}  # mention index -> the first mention of its referent
         self.encoded = tuple(encoded)  # what the sentence encoder reads in it (`encoder_features`)
         self.index = index
         self.frames = list(frames)
@@ -153,8 +154,12 @@ class SentenceView:
         best = self._best_hit(event)
         return best.cameo if best is not None else None
 
-    def candidates(self, events: Iterable[str]) -> list[Candidate]:
-        """All ordered pairs of the sentence's parties for each of these event types."""
+    def candidates(self, events: Iterable[str], *, same_referent: bool = False) -> list[Candidate]:
+        """All ordered pairs of the sentence's parties for each of these event types.
+
+        A participant paired with itself under another name ("Vladimir Putin, the Russian
+        president") is never an event; training asks for these pairs too (`same_referent`), as
+        negatives that teach the pair model what two names of one country look like."""
         by_type: dict[str, list[Frame]] = {}
         for f in self.frames:
             by_type.setdefault(f.event, []).append(f)
@@ -172,6 +177,8 @@ class SentenceView:
                         continue
                     if r is not None and _nested(a.mention, r.mention, mutual):
                         continue  # "US, British and French forces" do not act on the "US" inside them
+                    if r is not None and not same_referent and self._same_referent(a.mention, r.mention):
+                        continue  # "Vladimir Putin, the Russian president, ..." is one participant
                     if r is not None and not mutual and self._listed_together(a, r):
                         continue  # "Erdogan and Rouhani condemned ...": a list acts alongside, not on each other
                     feats = base + self._pair_features(event, frames, trigger, a, r)
@@ -219,6 +226,16 @@ class SentenceView:
         if len(frames) > 1:
             out.append("frames>1")
         return out
+
+    def _same_referent(self, a: Mention, r: Mention) -> bool:
+        """Whether two mentions name one participant: one stands in apposition to the other, or
+        both lead back to the same antecedent. (One mention with itself is `_nested`'s call.)"""
+        if a.index == r.index:
+            return False
+        if self.referents.get(a.index, a.index) == self.referents.get(r.index, r.index):
+            return True
+        doc = self.sent.doc
+        return _apposed(doc[a.head], doc[r.head]) or _apposed(doc[r.head], doc[a.head])
 
     def _listed_together(self, a: Party, r: Party) -> bool:
         doc = self.sent.doc
@@ -282,8 +299,9 @@ class SentenceView:
             out.append(f"{slot}:first")
         if e.inferred:
             out.append(f"{slot}:inferred")
-        if m.rule == PLACE_RULE:
-            out += [f"{slot}:place", f"{slot}:place|T={event}", f"{slot}:place|{dep}|T={event}"]
+        if m.rule in (PLACE_RULE, OWNER_RULE):
+            kind = "place" if m.rule == PLACE_RULE else "owner"
+            out += [f"{slot}:{kind}", f"{slot}:{kind}|T={event}", f"{slot}:{kind}|{dep}|T={event}"]
         return out
 
 
@@ -319,11 +337,38 @@ def sentence_views(
             encoded[i] = encoder_features(reading.plv, reading.penta, reading.vector, projection)
     views = []
     focus = actors.focus_country() if FOCUS_PARTIES else None
+    referents = _referents(actors.mentions())
     for index, sent in enumerate(sents):
         frames = extractor.sentence_frames(sent, index, require_actors=False, speech=True)
         hits = verbs.hits(sent) if verbs is not None else ()
-        views.append(SentenceView(sent, index, frames, by_sent[index], extractor, hits, focus, encoded[index]))
+        views.append(
+            SentenceView(sent, index, frames, by_sent[index], extractor, hits, focus, encoded[index], referents)
+        )
     return views
+
+
+def _referents(mentions: Sequence[Mention]) -> dict[int, int]:
+    """Each mention's first mention of the same referent, following the coreference links."""
+    antecedent = {m.index: m.antecedent for m in mentions}
+    out: dict[int, int] = {}
+    for m in mentions:
+        cur, seen = m.index, set()
+        while (nxt := antecedent.get(cur)) is not None and nxt not in seen:
+            seen.add(cur)
+            cur = nxt
+        out[m.index] = cur
+    return out
+
+
+def _apposed(head: Token, other: Token) -> bool:
+    """Whether `other` stands in apposition to `head`, directly or, as the parse often has it, to
+    the object of `head`'s preposition ("the UN envoy for Syria, Staffan de Mistura")."""
+    if other.dep_ != "appos":
+        return False
+    up = other.head
+    if up.i == head.i:
+        return True
+    return up.dep_ == "pobj" and up.head.dep_ == "prep" and up.head.head.i == head.i
 
 
 def place_parties(sent: Span, index: int, actors: ArticleActors, mentions: Sequence[Mention]) -> list[Mention]:
@@ -333,6 +378,12 @@ def place_parties(sent: Span, index: int, actors: ArticleActors, mentions: Seque
     covered = {i for m in mentions for i in range(m.start, m.end)}
     out: list[Mention] = []
     for tok in sent:
+        if tok.i not in covered and tok.dep_ in ("amod", "compound", "nmod"):
+            owner = _owner_party(tok, index, actors)
+            if owner is not None:  # "struck Iranian targets", "shelled Hamas positions"
+                out.append(owner)
+                covered.update(range(owner.start, owner.end))
+                continue
         match = actors.names.get(tok.i) or actors.places.get(tok.i)
         if match is None or match.kind not in ("country", "capital", "place") or tok.i != match.end - 1:
             continue
@@ -356,6 +407,38 @@ def place_parties(sent: Span, index: int, actors: ArticleActors, mentions: Seque
             )
         )
     return out
+
+
+def _owner_party(tok: Token, index: int, actors: ArticleActors) -> Mention | None:
+    """A nationality word or an actor's name modifying a noun that names no actor itself
+    ("Iranian targets", "a Hamas position"): the nation or group it names, as a participant."""
+    code = actors.kb.adjective_code(tok.text) if tok.pos_ == "ADJ" or tok.ent_type_ == "NORP" else None
+    kind: MentionKind = "country"
+    if code is not None:
+        entity = Entity(code=code, sector=None, name=tok.text, kind="country")
+        first = last = tok.i
+    else:
+        match = actors.names.get(tok.i)
+        if match is None or match.kind != "actor" or tok.i != match.end - 1:
+            return None
+        found = [e for m in actors.resolve(tok) for e in m.entities if e.code]
+        if not found:
+            return None
+        entity, first, last, kind = found[0], match.start, match.end - 1, "name"
+    span = tok.doc[first : last + 1]
+    return Mention(
+        index=-(tok.i + 2),
+        text=span.text,
+        start=first,
+        end=last + 1,
+        char_start=span.start_char,
+        char_end=span.end_char,
+        head=tok.i,
+        sentence=index,
+        entities=(entity,),
+        kind=kind,
+        rule=OWNER_RULE,
+    )
 
 
 VECTOR_DIMS = 64  # the sentence vector, randomly projected, as real-valued detector features
