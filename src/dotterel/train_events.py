@@ -59,8 +59,9 @@ SEED = 13
 VETO = (0.0, 0.05, 0.1, 0.2, 0.3)  # lexicon events whose type the detector rates below this are dropped
 # Operating points this close to the best out-of-fold F1 are a tie; among them the most precise
 # wins. Which articles happen to be labelled moves F1 far more than this: resampling the 60
-# held-out articles gives it a standard deviation of 0.020 (`bench/heldout_labels.py --bootstrap`).
-F1_TIE = 0.005
+# held-out articles gives it a standard deviation of 0.020 (`bench/heldout_labels.py --bootstrap`),
+# so half of that is noise (0.005 let retrainings flip between points on chance differences).
+F1_TIE = 0.01
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -176,3 +176,22 @@ def test_each_member_of_a_list_is_one_mention(coder) -> None:  # type: ignore[no
     assert _codes(doc, actors, "Turkey") == [("TUR", None), ("RUS", None), ("IRN", None)]
     heads = [m.head for m in actors.mentions() if m.kind == "country"]
     assert len(heads) == len(set(heads)) == 4
+
+
+def test_forces_someone_sends_or_withdraws_are_that_senders(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(
+        coder, "Chile sent troops into Peru last week, and Bolivia withdrew its police from the border."
+    )
+    assert _codes(doc, actors, "troops") == [("CHL", "MIL")]
+    doc, actors = _actors(coder, "Reporters saw troops in Peru last week.")
+    assert [code for code, _ in _codes(doc, actors, "troops")] == [None]  # seen, not sent: no owner
+
+
+def test_the_news_agency_tag_opening_wire_copy_is_not_an_actor(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "LIMA (Andina) The Peruvian minister condemned the attack on Monday.")
+    assert _codes(doc, actors, "Andina") == []
+    assert not [m for m in actors.mentions() if m.text == "Andina"]
+    doc, actors = _actors(coder, "Talks end without a deal\n\nCUSCO, Peru (Andina) - The minister left on Monday.")
+    assert _codes(doc, actors, "Andina") == []
+    doc, actors = _actors(coder, "The Peruvian minister (Luis Ortega) condemned the attack on Monday.")
+    assert _codes(doc, actors, "Ortega") != []  # a name in brackets later in the text is kept

@@ -197,3 +197,14 @@ def test_the_nation_or_group_a_modifier_names_is_offered_as_a_party(coder):
         coder, "Peruvian troops crossed the border."
     )  # a nationality inside an actor mention is that mention's
     assert not [p for p in views[0].parties if p.mention.rule == "owner-party"]
+
+
+def test_a_group_is_never_paired_with_the_country_that_owns_it(coder):
+    views = _views(coder, "Chile's militia and the ambassadors of Peru attacked Bolivia on Friday.")
+    pairs = {
+        (c.actor.mention.text, c.recipient.mention.text) for c in views[0].candidates(["ASSAULT"]) if c.recipient
+    }
+    owners = {("Chile", "militia"), ("Peru", "the ambassadors")}
+    assert not pairs & (owners | {(b, a) for a, b in owners})
+    assert ("militia", "Bolivia") in pairs
+    assert any(r == "Bolivia" for _, r in pairs)

@@ -96,6 +96,21 @@ MEMBER_NOUNS = {
     "delegation",
     "envoy",
 }
+# Forces that belong to whoever sends or withdraws them ("Turkey sent troops")
+FORCE_SECTORS = {"MIL", "COP", "SPY", "PRM"}
+SENDING_VERBS = {
+    "send",
+    "deploy",
+    "redeploy",
+    "dispatch",
+    "station",
+    "mass",
+    "withdraw",
+    "pull",
+    "mobilise",
+    "mobilize",
+    "commit",
+}
 GROUP_SECTORS = {"REB", "PRM", "UAF", "CRM", "CVL", "REF", "LAB", "SOC"}
 # Words for family members: individuals whose nationality is not where they happen to be.
 KIN = {
@@ -209,6 +224,7 @@ class ArticleActors:
         self._referents_in: dict[int, list[int]] = {}  # sentence -> positions in referents
         self._persons: list[tuple[str, Mention, tuple[Entity, ...]]] = []
         self._countries: set[str] | None = None
+        self._dateline = _dateline_tag(doc)
         self._matched = False
         self._match_names(matcher)
         self._matched = True
@@ -272,7 +288,7 @@ class ArticleActors:
 
     def resolve(self, tok: Token | None) -> tuple[Mention, ...]:
         """Mentions (with entities) for the noun phrase headed by `tok`, conjuncts included."""
-        if tok is None:
+        if tok is None or tok.i in self._dateline:
             return ()
         if tok.i in self._cache:
             return self._cache[tok.i]
@@ -918,9 +934,22 @@ class ArticleActors:
                     found = tuple(e for m in self.resolve(pobj) for e in m.entities if e.code)
                     if found and all(e.kind not in ("country", "place") for e in found):
                         return tuple(Entity(code=e.code, sector=sector, name=None, kind=ent_kind) for e in found)
+        if not codes and sector in FORCE_SECTORS:
+            codes = self._sender_codes(tok)  # "Turkey sent troops into Syria": Turkey's troops
         if not codes:
             return (Entity(code=None, sector=sector, name=None, kind=ent_kind),)
         return tuple(Entity(code=c, sector=sector, name=None, kind=ent_kind) for c in codes)
+
+    def _sender_codes(self, tok: Token) -> list[str]:
+        """The codes of whoever sends, deploys or withdraws these forces (the verb's subject)."""
+        verb = tok.head
+        if tok.dep_ != "dobj" or verb.lemma_.lower() not in SENDING_VERBS:
+            return []
+        codes: list[str] = []
+        for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+            for m in self.resolve(subj):
+                codes += [e.code for e in m.entities if e.code and e.code not in codes]
+        return codes
 
     def _named_members(self, tok: Token) -> tuple[Entity, ...]:
         """ "militias, including Kataib Hezbollah and ...": the named members speak for the group."""
@@ -1158,3 +1187,22 @@ class ArticleActors:
         if want == "person" and subj:
             return subj[-1]
         return (same_or_prev or cands)[-1]
+
+
+def _dateline_tag(doc: Doc) -> set[int]:
+    """Tokens of the news agency's tag that opens wire copy ("(Reuters)", "LONDON (AFP) -",
+    "THURMONT, Md. (AP) -", "(MENAFN)"): the source of the text, never a participant of its events.
+    A tag is a short bracketed name at the very start, after a dateline place in capitals, or
+    followed by a dash near the start."""
+    for opening in (t.i for t in doc[:30] if t.text == "("):
+        closing = next((t.i for t in doc[opening + 1 : opening + 5] if t.text == ")"), None)
+        if closing is None:
+            continue
+        inner = doc[opening + 1 : closing]
+        if not len(inner) or not all(t.is_alpha and (t.is_upper or t.is_title) for t in inner):
+            continue
+        lead = all(t.is_upper or t.is_punct or t.is_space for t in doc[:opening])
+        dash = closing + 1 < len(doc) and doc[closing + 1].text in ("-", "–", "—")
+        if lead or dash:
+            return {t.i for t in inner}
+    return set()

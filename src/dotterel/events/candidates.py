@@ -228,14 +228,16 @@ class SentenceView:
         return out
 
     def _same_referent(self, a: Mention, r: Mention) -> bool:
-        """Whether two mentions name one participant: one stands in apposition to the other, or
-        both lead back to the same antecedent. (One mention with itself is `_nested`'s call.)"""
+        """Whether two mentions name one participant or one side: one stands in apposition to
+        the other or owns it ("Ithilen's militia", "the ambassadors of Arnor"), or both lead back
+        to the same antecedent. (One mention with itself is `_nested`'s call.)"""
         if a.index == r.index:
             return False
         if self.referents.get(a.index, a.index) == self.referents.get(r.index, r.index):
             return True
         doc = self.sent.doc
-        return _apposed(doc[a.head], doc[r.head]) or _apposed(doc[r.head], doc[a.head])
+        ha, hr = doc[a.head], doc[r.head]
+        return _apposed(ha, hr) or _apposed(hr, ha) or _owned(ha, hr) or _owned(hr, ha)
 
     def _listed_together(self, a: Party, r: Party) -> bool:
         doc = self.sent.doc
@@ -358,6 +360,14 @@ def _referents(mentions: Sequence[Mention]) -> dict[int, int]:
             cur = nxt
         out[m.index] = cur
     return out
+
+
+def _owned(head: Token, owner: Token) -> bool:
+    """Whether `owner` is the possessor of `head` ("Ithilen's militia") or its "of" object
+    ("the ambassadors of Arnor")."""
+    if owner.dep_ == "poss":
+        return owner.head.i == head.i
+    return owner.dep_ == "pobj" and owner.head.lower_ == "of" and owner.head.head.i == head.i
 
 
 def _apposed(head: Token, other: Token) -> bool:
