@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import random
 import re
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -77,6 +79,14 @@ def describe_sqlite_error(path: Path, doing: str, exc: sqlite3.Error) -> str:
     return f"{path}: {doing} failed ({text})"
 
 
+OPEN_WAIT_SECONDS = 30.0  # how long opening waits out other processes' locks, as the busy timeout does
+
+
+def _is_lock_error(exc: sqlite3.Error) -> bool:
+    low = str(exc).lower()
+    return "locked" in low or "busy" in low
+
+
 class Store:
     """An open store. Create with Store.open(path); close with close() or a with block."""
 
@@ -113,6 +123,24 @@ class Store:
 
     @classmethod
     def _connect(cls, path: Path, target: str, *, readonly: bool) -> Store:
+        """Connect and set up, trying again while another process holds a lock SQLite will not
+        wait for: two new connections that both read before switching a fresh file to WAL would
+        deadlock, so SQLite fails one at once rather than calling its busy handler."""
+        deadline = time.monotonic() + OPEN_WAIT_SECONDS
+        pause = 0.01
+        while True:
+            try:
+                return cls._connect_once(path, target, readonly=readonly)
+            except StoreError as exc:
+                cause = exc.__cause__
+                locked = isinstance(cause, sqlite3.OperationalError) and _is_lock_error(cause)
+                if not locked or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause * (1.0 + random.random()))  # jittered, so waiting processes spread out
+            pause = min(pause * 2, 0.5)
+
+    @classmethod
+    def _connect_once(cls, path: Path, target: str, *, readonly: bool) -> Store:
         try:
             conn = sqlite3.connect(target, uri=readonly, isolation_level=None, timeout=30)
         except sqlite3.Error as exc:
