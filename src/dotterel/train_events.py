@@ -214,7 +214,7 @@ def _fit_pairs(items: Sequence[Analysed]) -> LinearModel:
         for v in a.views:
             gold = _gold_in(a, v)
             types = {t for g in gold for t in g["event"]}
-            for c in v.candidates(types, same_referent=True):  # their pairs are negatives too
+            for c in v.candidates(types, same_side=True):  # their pairs are negatives too
                 rows.append(c.features)
                 labels.append(candidate_label(c, gold))
     return fit(rows, labels, l2=3e-3, steps=150)

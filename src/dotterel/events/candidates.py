@@ -154,12 +154,13 @@ class SentenceView:
         best = self._best_hit(event)
         return best.cameo if best is not None else None
 
-    def candidates(self, events: Iterable[str], *, same_referent: bool = False) -> list[Candidate]:
+    def candidates(self, events: Iterable[str], *, same_side: bool = False) -> list[Candidate]:
         """All ordered pairs of the sentence's parties for each of these event types.
 
         A participant paired with itself under another name ("Vladimir Putin, the Russian
-        president") is never an event; training asks for these pairs too (`same_referent`), as
-        negatives that teach the pair model what two names of one country look like."""
+        president") or with the country that owns it is never an event; training asks for these
+        pairs too (`same_side`), as negatives that teach the pair model what two names of one
+        country look like."""
         by_type: dict[str, list[Frame]] = {}
         for f in self.frames:
             by_type.setdefault(f.event, []).append(f)
@@ -177,7 +178,7 @@ class SentenceView:
                         continue
                     if r is not None and _nested(a.mention, r.mention, mutual):
                         continue  # "US, British and French forces" do not act on the "US" inside them
-                    if r is not None and not same_referent and self._same_referent(a.mention, r.mention):
+                    if r is not None and not same_side and self._same_side(a.mention, r.mention):
                         continue  # "Vladimir Putin, the Russian president, ..." is one participant
                     if r is not None and not mutual and self._listed_together(a, r):
                         continue  # "Erdogan and Rouhani condemned ...": a list acts alongside, not on each other
@@ -227,7 +228,7 @@ class SentenceView:
             out.append("frames>1")
         return out
 
-    def _same_referent(self, a: Mention, r: Mention) -> bool:
+    def _same_side(self, a: Mention, r: Mention) -> bool:
         """Whether two mentions name one participant or one side: one stands in apposition to
         the other or owns it ("Ithilen's militia", "the ambassadors of Arnor"), or both lead back
         to the same antecedent. (One mention with itself is `_nested`'s call.)"""
@@ -401,22 +402,26 @@ def place_parties(sent: Span, index: int, actors: ArticleActors, mentions: Seque
             continue
         span = sent.doc[match.start : match.end]
         entity = Entity(code=match.code, sector=None, name=span.text, kind="country")
-        out.append(
-            Mention(
-                index=-(tok.i + 2),
-                text=span.text,
-                start=match.start,
-                end=match.end,
-                char_start=span.start_char,
-                char_end=span.end_char,
-                head=tok.i,
-                sentence=index,
-                entities=(entity,),
-                kind="country",
-                rule=PLACE_RULE,
-            )
-        )
+        out.append(_party_mention(span, tok.i, index, entity, "country", PLACE_RULE))
     return out
+
+
+def _party_mention(span: Span, head: int, sentence: int, entity: Entity, kind: MentionKind, rule: str) -> Mention:
+    """A participant the resolver did not report, as a mention of its own (negative index: no
+    resolver mention has it)."""
+    return Mention(
+        index=-(head + 2),
+        text=span.text,
+        start=span.start,
+        end=span.end,
+        char_start=span.start_char,
+        char_end=span.end_char,
+        head=head,
+        sentence=sentence,
+        entities=(entity,),
+        kind=kind,
+        rule=rule,
+    )
 
 
 def _owner_party(tok: Token, index: int, actors: ArticleActors) -> Mention | None:
@@ -435,20 +440,7 @@ def _owner_party(tok: Token, index: int, actors: ArticleActors) -> Mention | Non
         if not found:
             return None
         entity, first, last, kind = found[0], match.start, match.end - 1, "name"
-    span = tok.doc[first : last + 1]
-    return Mention(
-        index=-(tok.i + 2),
-        text=span.text,
-        start=first,
-        end=last + 1,
-        char_start=span.start_char,
-        char_end=span.end_char,
-        head=tok.i,
-        sentence=index,
-        entities=(entity,),
-        kind=kind,
-        rule=OWNER_RULE,
-    )
+    return _party_mention(tok.doc[first : last + 1], tok.i, index, entity, kind, OWNER_RULE)
 
 
 VECTOR_DIMS = 64  # the sentence vector, randomly projected, as real-valued detector features

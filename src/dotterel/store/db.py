@@ -70,7 +70,7 @@ def describe_sqlite_error(path: Path, doing: str, exc: sqlite3.Error) -> str:
             f"{path}: {doing} failed: the disk is full or a file-size limit was reached ({text}); "
             "that write was rolled back, nothing of it is stored"
         )
-    if "locked" in low or "busy" in low:
+    if _is_lock_error(exc):
         return f"{path}: {doing} failed: another process is writing to the store ({text})"
     if "unable to open" in low:
         return f"{path}: cannot open or create the database (does the folder exist and is it writable?)"
