@@ -51,3 +51,21 @@ def test_a_date_that_describes_a_noun_does_not_date_the_sentence(coder):
     text = "The opposition accused the EU of failing to stick to a bargain struck in March 2016."
     [e] = [e for e in code_text(coder, text, dt.date(2019, 6, 20)) if e.event == "ACCUSE"]
     assert e.date is None or e.date.iso() != "2016-03"
+
+
+def test_names_news_uses_for_actors_or_regions_are_not_mapped_to_towns(coder):
+    gaz = coder.gazetteer
+    # a Moroccan city's other name, a Japanese town, a Philippine town, a Tunisian city's other name
+    for name in ("the White House", "Obama", "Asia", "Africa", "Pompeo", "Middle East"):
+        assert gaz.locate(name) is None, name
+    assert gaz.locate("Washington").country_code == "USA"
+    assert gaz.locate("Raqqa").country_code == "SYR"
+    assert gaz.locate("Paris").country_code == "FRA"
+
+
+def test_an_event_at_the_white_house_is_not_placed_in_morocco(coder):
+    [acc] = [
+        e for e in code_text(coder, "Speaking at the White House on Monday, Trump condemned Iran's missile tests.")
+    ]
+    assert acc.event == "ACCUSE"
+    assert acc.location is None or acc.location.country_code != "MAR"

@@ -13,6 +13,9 @@ from dotterel.datafiles import read_table, split_list
 from dotterel.records import Location
 
 _LATIN = re.compile(r"^[A-Z][A-Za-z' .-]+$")
+# A town smaller than this does not take a name the knowledge base gives an actor ("Obama" is a
+# Japanese town of 30,000; "Kim" an Indian one): in news the actor is meant.
+ACTOR_NAME_TOWN = 100_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +83,7 @@ class Gazetteer:
                 population=10**10,
             )
             gaz.names.setdefault(name, []).insert(0, place)
+        gaz._drop_false_friends(kb)
         table = read_table("gazetteer/places.tsv")
         gaz.version = table.version
         for row in table.rows:
@@ -98,6 +102,32 @@ class Gazetteer:
             for alias in [row["name"], *split_list(row.get("aliases", ""))]:
                 gaz.names.setdefault(alias, []).insert(0, place)
         return gaz
+
+    def _drop_false_friends(self, kb: KnowledgeBase) -> None:
+        """Remove city entries whose name news uses for something else: world regions (a data
+        file), and the names and surnames of the knowledge base's actors, as another name of a
+        city of any size ("Hamas" for Hamm) or as the own name of a small town ("Pompeo")."""
+        regions = {row["name"].lower() for row in read_table("gazetteer/not_places.tsv").rows}
+        actors = set(regions)
+        for form in kb.forms:
+            if form.kind != "actor" or form.actor is None or form.actor.kind == "country":
+                continue
+            actors.add(" ".join(form.text.lower().split()))
+            if form.actor.kind == "person" and form.case == "exact" and form.text == form.actor.name:
+                actors.add(form.text.split()[-1].lower())
+        for key in list(self.alternates):
+            if key.lower() in actors:
+                del self.alternates[key]
+        for key, places in list(self.names.items()):
+            lowered = key.lower()
+            if lowered in regions:
+                del self.names[key]
+            elif lowered in actors:
+                kept = [p for p in places if p.resolution != 4 or p.population >= ACTOR_NAME_TOWN]
+                if kept:
+                    self.names[key] = kept
+                else:
+                    del self.names[key]
 
     def lookup(self, text: str) -> Place | None:
         text = text.strip().replace("’", "'")
