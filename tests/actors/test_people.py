@@ -195,3 +195,10 @@ def test_the_news_agency_tag_opening_wire_copy_is_not_an_actor(coder) -> None:  
     assert _codes(doc, actors, "Andina") == []
     doc, actors = _actors(coder, "The Peruvian minister (Luis Ortega) condemned the attack on Monday.")
     assert _codes(doc, actors, "Ortega") != []  # a name in brackets later in the text is kept
+
+
+def test_the_head_of_a_un_mission_speaks_for_the_un(coder) -> None:  # type: ignore[no-untyped-def]
+    doc, actors = _actors(coder, "Tadamichi Yamamoto, the head of UNAMA, condemned the air strikes.")
+    assert ("UNO", None) in _codes(doc, actors, "Yamamoto")
+    doc, actors = _actors(coder, "AMISOM troops clashed with al-Shabaab fighters near Mogadishu.")
+    assert _codes(doc, actors, "troops") == [("IGO", "MIL")]
