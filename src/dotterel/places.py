@@ -83,9 +83,11 @@ class Gazetteer:
                 population=10**10,
             )
             gaz.names.setdefault(name, []).insert(0, place)
-        gaz._drop_false_friends(kb)
+        not_places = read_table("gazetteer/not_places.tsv")
+        gaz._drop_false_friends(kb, {row["name"].lower() for row in not_places.rows})
         table = read_table("gazetteer/places.tsv")
-        gaz.version = table.version
+        # both files change where events are placed, so both stand in the version events carry
+        gaz.version = f"{table.version}+{not_places.version}"
         for row in table.rows:
             try:
                 place = Place(
@@ -103,11 +105,10 @@ class Gazetteer:
                 gaz.names.setdefault(alias, []).insert(0, place)
         return gaz
 
-    def _drop_false_friends(self, kb: KnowledgeBase) -> None:
-        """Remove city entries whose name news uses for something else: world regions (a data
-        file), and the names and surnames of the knowledge base's actors, as another name of a
+    def _drop_false_friends(self, kb: KnowledgeBase, regions: set[str]) -> None:
+        """Remove city entries whose name news uses for something else: world regions
+        (`regions`, lower-case, from a data file), and the names and surnames of the knowledge base's actors, as another name of a
         city of any size ("Hamas" for Hamm) or as the own name of a small town ("Pompeo")."""
-        regions = {row["name"].lower() for row in read_table("gazetteer/not_places.tsv").rows}
         actors = set(regions)
         for form in kb.forms:
             if form.kind != "actor" or form.actor is None or form.actor.kind == "country":
