@@ -20,6 +20,14 @@ def coder():
 
 
 @pytest.fixture(scope="session")
+def lexicon_coder():
+    """The coder without the learned detector and choice: the lexicon frames' own reading."""
+    from dotterel.pipeline import Coder
+
+    return Coder.load(use_detector=False)
+
+
+@pytest.fixture(scope="session")
 def seed_text() -> str:
     return (DATA / "seed_article.txt").read_text(encoding="utf-8")
 

@@ -111,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     te.add_argument("--articles", action="append", required=True, metavar="DIR", help="annotated article folder")
     te.add_argument("--labels", action="append", default=[], metavar="DIR", help="label folder (texts in --news)")
     te.add_argument("--news", help="JSON Lines file with the texts of --labels articles")
-    te.add_argument("--output", required=True, help="folder for detector.npz, pairs.npz, events_manifest.json")
+    te.add_argument(
+        "--output", required=True, help="folder for detector.npz, pairs.npz, choice.npz, events_manifest.json"
+    )
     te.add_argument(
         "--no-encoder",
         action="store_true",
@@ -497,8 +499,8 @@ def _cmd_train_events(args: argparse.Namespace) -> int:
     labels = [Path(d) for d in args.labels]
     examples = load_examples(dirs, labels, Path(args.news) if args.news else None)
     coder = Coder.load(use_classifier=False, use_detector=False, use_encoder=not args.no_encoder)
-    detector, pairs, report = train(coder, examples, sorted(Ontology.load().types))
-    write(Path(args.output), detector, pairs, report, [*dirs, *labels])
+    detector, pairs, choice, report = train(coder, examples, sorted(Ontology.load().types))
+    write(Path(args.output), detector, pairs, choice, report, [*dirs, *labels])
     print(json.dumps({k: report[k] for k in ("articles", "operating", "cv_lexicon_only", "cv_with_detector")}))
     return 0
 

@@ -30,8 +30,9 @@ from dotterel.context import ArticleContext, Discourse
 from dotterel.dates import DateResolver
 from dotterel.errors import InputError, ModelError
 from dotterel.events.candidates import SentenceView, sentence_views
+from dotterel.events.choice import reading_of
 from dotterel.events.cues import Cues
-from dotterel.events.detector import EventDetector, dyads_of
+from dotterel.events.detector import EventDetector, Found
 from dotterel.events.dictframes import RULE as DICTIONARY_RULE
 from dotterel.events.dictframes import DictionaryCoder, load_dictionary
 from dotterel.events.dyads import detected_frame, dyads
@@ -256,27 +257,15 @@ class Coder:
             views = sentence_views(doc, actors, loose, self.verbs, self.encoder)
             detected = detector.sentence_types(views)
         # sentence by sentence, in order (the running date and place carry over): places, actors
-        # filled in, one event per dyad, the records; then the detector's additions
+        # filled in, one event per dyad, the records; then the choice among them and the detector's types
         for index, sent in enumerate(sents):
             discourse.enter(index)
             places: dict[int, tuple[Location | None, Location | None]] = {}
-            if detector is not None:  # lexicon events of a type the detector rules out are dropped
-                found[index] = [
-                    f
-                    for f in found[index]
-                    if detector.keeps(detected[index], f.event) or DICTIONARY_RULE in f.rule
-                ]
             for frame in found[index]:
                 own_place = ctx.own_place(doc[frame.trigger])
                 places[frame.trigger] = (own_place, discourse.place_for(own_place))
+            mine: list[Event] = []
             for frame in dyads(fill_sentence(found[index], places, focus), self.ontology.traits):
-                if (
-                    detector is not None
-                    and DICTIONARY_RULE not in frame.rule
-                    and not any(e.code for m in frame.recipients for e in m.entities)
-                    and detector.needs_recipient(frame.event, self.ontology.traits.one_sided)
-                ):
-                    continue
                 tok = doc[frame.trigger]
                 own_place, place = places[frame.trigger]
                 if own_place is not None:
@@ -284,40 +273,55 @@ class Coder:
                         own_place if own_place.resolution > 1 or discourse.place is None else discourse.place
                     )
                 date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
-                events.append(self._event(article, sent, index, frame, extractor, tok, date, place, len(events)))
+                mine.append(self._event(article, sent, index, frame, extractor, tok, date, place, 0))
             # where the analyst's verb dictionary knows a verb of the sentence, its reading stands alone
             if detector is not None and index not in read:
-                mine = [e for e in events if e.text_info.sentence == index]
-                covered = {e.event for e in mine}
-                pairs = set().union(
-                    *(dyads_of([a.code for _, a in e.actor], [r.code for _, r in e.recipient]) for e in mine)
+                mine = self._choose(
+                    detector, views[index], detected[index], mine, article, sent, extractor, ctx, discourse
                 )
-                for extra in detector.added(views[index], detected[index], covered, pairs):
-                    frame = detected_frame(extra)
-                    tok = doc[frame.trigger]
-                    place = discourse.place_for(ctx.own_place(tok))
-                    date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
-                    events.append(
-                        self._event(
-                            article, sent, index, frame, extractor, tok, date, place, len(events), extra.confidence
-                        )
-                    )
-        if detector is not None:  # one calibrated probability of being right, whatever found the event
-            events = [
-                replace(
-                    e,
-                    confidence=round(
-                        detector.calibrated(
-                            e.confidence,
-                            detected[e.text_info.sentence].get(e.event, 0.5),
-                            e.rule.startswith("detector("),
-                        ),
-                        3,
-                    ),
-                )
-                for e in events
+            events += [
+                replace(e, id=f"{article.id}-{index:03d}-{len(events) + k:03d}") for k, e in enumerate(mine)
             ]
         return events
+
+    def _choose(
+        self,
+        detector: EventDetector,
+        view: SentenceView,
+        probs: dict[str, float],
+        lexicon: list[Event],
+        article: Article,
+        sent: Span,
+        extractor: FrameExtractor,
+        ctx: ArticleContext,
+        discourse: Discourse,
+    ) -> list[Event]:
+        """The sentence's events as the choice model picks them from its lexicon events and the
+        detector's types; each carries the choice's probability as its confidence."""
+        fixed = [e for e in lexicon if DICTIONARY_RULE in e.rule]  # an analyst's dictionary is not second-guessed
+        lexicon = [e for e in lexicon if DICTIONARY_RULE not in e.rule]
+        options = detector.options(view, probs, [reading_of(e) for e in lexicon])
+        chosen = detector.choose(options)
+        kept = sorted((o.reading, score) for o, score in chosen if o.reading is not None)
+        out = fixed + [replace(lexicon[i], confidence=round(score, 3)) for i, score in kept]
+        for option, score in chosen:
+            if option.reading is not None or option.candidate is None:
+                continue
+            frame = detected_frame(
+                Found(
+                    candidate=option.candidate,
+                    probability=option.probability,
+                    margin=option.margin if option.margin is not None else 0.0,
+                    confidence=score,
+                    cameo=view.cameo_for(option.event),
+                )
+            )
+            tok = sent.doc[frame.trigger]
+            place = discourse.place_for(ctx.own_place(tok))
+            date = None if extractor.habitual(tok) else discourse.date_for(ctx.own_date(tok))
+            event = self._event(article, sent, view.index, frame, extractor, tok, date, place, 0)
+            out.append(replace(event, confidence=round(score, 3)))
+        return out
 
     def _event(
         self,

@@ -1,19 +1,21 @@
-"""Train the event detector and the pair model on whole annotated articles.
+"""Train the event detector, the pair model and the choice model on whole annotated articles.
 
     dotterel train-events --articles ../shared/data/train_articles [--labels data/labels/news
                           --news ../shared/data/news/guardian_sample.jsonl] --output DIR
 
-Both models are logistic regressions over hashed features (`events/linear.py`):
+All three are logistic regressions over hashed features (`events/linear.py`):
 - the sentence detector scores (sentence, PLOVER type): does the sentence report an event of
   that type? Positives are the gold events anchored in the sentence (required or optional);
   every other sentence is a real "no event" example;
-- the pair model scores (sentence, type, actor, recipient) candidates: would this event match
-  a gold event of the sentence (type accepted, both sides' codes accepted)?
+- the pair model scores (sentence, type, actor, recipient) candidates where the gold has the
+  type: would this event match a gold event of the sentence (both sides' codes accepted)?
+- the choice model scores each option of a sentence (a lexicon event, or a type the detector
+  rates at its floor with one of the pair model's first dyads): does it match a gold event?
 
-The detector's scores that the pair model trains on are out-of-fold (5 folds by article), so it
-learns how far to trust them on unseen text. The pair model's probabilities are calibrated
-(Platt) on its own out-of-fold scores, and the reporting threshold is the one that maximises
-F1 of the matching rules over the out-of-fold articles. Never train on the development articles
+The scores the choice model reads are out-of-fold (5 folds by article: detector and pair model
+trained on the other folds), so it learns how far to trust them on unseen text. Its threshold is
+chosen on its own out-of-fold scores (a second round over the same folds): the best F1 of the
+matching rules, where near-ties go to the most precise. Never train on the development articles
 (`../shared/dev_articles`): they measure the result.
 """
 
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import json
 import logging
 import time
@@ -35,17 +36,16 @@ import numpy as np
 from dotterel.errors import InputError
 from dotterel.evaluation import score_article, sentence_bounds
 from dotterel.events.candidates import Candidate, SentenceView
-from dotterel.events.detector import (
-    RECIPIENT_RULES,
-    best_pair,
-    calibration_features,
-    dyad_of,
-    dyads_of,
-    needs_recipient,
-    sentence_types,
-    typed,
+from dotterel.events.choice import (
+    CHOICE_FILE,
+    ChoicePoint,
+    Option,
+    choose,
+    feature_rows,
+    reading_of,
+    sentence_options,
 )
-from dotterel.events.dictframes import RULE as DICTIONARY_RULE
+from dotterel.events.detector import DETECTOR_FILE, PAIRS_FILE, sentence_types, typed
 from dotterel.events.linear import LinearModel, fit
 from dotterel.records import Article
 
@@ -56,7 +56,8 @@ log = logging.getLogger(__name__)
 
 FOLDS = 5
 SEED = 13
-VETO = (0.0, 0.05, 0.1, 0.2, 0.3)  # lexicon events whose type the detector rates below this are dropped
+THRESHOLDS = tuple(round(0.15 + 0.025 * i, 3) for i in range(23))  # choice thresholds tried, 0.15-0.7
+POINT = ChoicePoint(threshold=0.5, floor=0.2, top=3)  # floor and dyads per type of the options
 # Operating points this close to the best out-of-fold F1 are a tie; among them the most precise
 # wins. Which articles happen to be labelled moves F1 far more than this: resampling the 60
 # held-out articles gives it a standard deviation of 0.020 (`bench/heldout_labels.py --bootstrap`),
@@ -234,12 +235,8 @@ def _score(items: Sequence[Analysed], preds: Sequence[list[dict[str, Any]]]) -> 
 
 def train(
     coder: Coder, examples: Sequence[Example], types: Sequence[str]
-) -> tuple[LinearModel, LinearModel, dict[str, Any]]:
-    """Cross-validated training; returns the detector, the pair model and the report.
-
-    The operating point (detector and margin floors) is the one that maximises F1 of the lexicon
-    frames plus the detector's additions over out-of-fold articles.
-    """
+) -> tuple[LinearModel, LinearModel, LinearModel, dict[str, Any]]:
+    """Cross-validated training; returns the detector, the pair model, the choice model and the report."""
     from dotterel.export.plover import to_plover
 
     if coder.detector is not None:
@@ -247,9 +244,10 @@ def train(
     t0 = time.time()
     items = analyse(coder, examples)
     fold = _folds(len(items))
-    lexicon_preds = [[to_plover(e) for e in o.events] for o in coder.code_many([a.example.article for a in items])]
-    oof: list[list[tuple[Candidate, float, float]]] = [[] for _ in items]
-    oof_probs: list[list[dict[str, float]]] = [[] for _ in items]
+    lexicon = [list(o.events) for o in coder.code_many([a.example.article for a in items])]
+    lexicon_preds = [[to_plover(e) for e in events] for events in lexicon]
+    options: list[list[Option]] = [[] for _ in items]
+    preds: list[list[dict[str, Any]]] = [[] for _ in items]
     det_eval: list[tuple[float, float]] = []
     for k in range(FOLDS):
         train_items = [a for a, f in zip(items, fold, strict=True) if f != k]
@@ -259,70 +257,101 @@ def train(
             if fold[i] != k:
                 continue
             probs = sentence_types(det, a.views, types)
-            oof_probs[i] = probs
             _, y = detector_rows(a, types)
             det_eval.extend(zip([p for d in probs for p in d.values()], y, strict=True))
-            for v, pr in zip(a.views, probs, strict=True):
-                for event, p in pr.items():
-                    if p < 0.3:
-                        continue
-                    top = best_pair(pairs, v, event)
-                    if top is not None and top[0].actor is not None and top[0].actor.entity.code:
-                        oof[i].append((top[0], p, top[1]))
-    curve: list[dict[str, float | bool | str]] = []
-    one_sided = coder.ontology.traits.one_sided
-    for vth in VETO:
-        for new_dyads, rec in itertools.product((False, True), RECIPIENT_RULES):
-            for dth in (0.4, 0.5, 0.6, 0.7, 0.8):
-                for mth in (-3.0, -2.0, -1.0, 0.0, 1.0):
-                    op: dict[str, float | bool | str] = {
-                        "veto": vth,
-                        "new_dyads": new_dyads,
-                        "recipients": rec,
-                        "detector": dth,
-                        "margin": mth,
-                    }
-                    preds = []
-                    for i, a in enumerate(items):
-                        kept, extra = _selected(lexicon_preds[i], oof[i], oof_probs[i], op, one_sided)
-                        preds.append(kept + predictions(a, [c for c, _, _ in extra]))
-                    curve.append({**op, **_score(items, preds)})
+            options[i], preds[i] = _options(a, probs, pairs, lexicon[i], lexicon_preds[i])
+    labels = [_labels(a, pr) for a, pr in zip(items, preds, strict=True)]
+    scores = _choice_oof(options, labels, fold)
+    curve: list[dict[str, Any]] = []
+    for th in THRESHOLDS:
+        chosen = [[pr[j] for j in choose(o, s, th)] for o, s, pr in zip(options, scores, preds, strict=True)]
+        curve.append({"threshold": th, **_score(items, chosen)})
     best = operating_point(curve)
-    calibration, reliability = _calibrate(items, lexicon_preds, oof, oof_probs, best, one_sided)
-    lexicon_only = _score(items, lexicon_preds)
+    reliability = _reliability(options, scores, labels, float(best["threshold"]))
     detector = _fit_detector(items, types)
     pairs = _fit_pairs(items)
+    choice = _fit_choice(options, labels)
+    point = {"threshold": best["threshold"], "floor": POINT.floor, "top": POINT.top}
     report = {
         "articles": len(items),
         "required_events": sum(1 for e in examples for g in e.gold if g["required"]),
         "events": sum(len(e.gold) for e in examples),
         "sentences": sum(len(a.views) for a in items),
+        "options": sum(len(o) for o in options),
         "detector_auc_oof": _auc([p for p, _ in det_eval], [y for _, y in det_eval]),
-        "operating": {k: best[k] for k in OPERATING_KEYS},
-        "cv_lexicon_only": lexicon_only,
+        "choice_auc_oof": _auc([x for s in scores for x in s], [y for ls in labels for y in ls]),
+        "operating": point,
+        "cv_lexicon_only": _score(items, lexicon_preds),
         "cv_with_detector": {k: best[k] for k in ("recall", "precision", "f1")},
         "cv_curve": curve,
-        "calibration": calibration,
         "reliability_oof": reliability,
         "sentence_encoder": coder.encoder is not None,
         "folds": FOLDS,
         "seed": SEED,
         "seconds": round(time.time() - t0, 1),
     }
-    pairs = LinearModel(
-        weights=pairs.weights,
-        bias=pairs.bias,
-        bits=pairs.bits,
-        meta={
-            **{k: best[k] for k in OPERATING_KEYS},
-            "calibration": calibration,
-            "encoder": coder.encoder is not None,
-        },
+    choice = LinearModel(
+        weights=choice.weights,
+        bias=choice.bias,
+        bits=choice.bits,
+        meta={**point, "encoder": coder.encoder is not None},
     )
-    return detector, pairs, report
+    return detector, pairs, choice, report
 
 
-OPERATING_KEYS = ("veto", "new_dyads", "recipients", "detector", "margin")
+def _options(
+    a: Analysed,
+    probs: Sequence[dict[str, float]],
+    pairs: LinearModel,
+    lexicon: Sequence[Any],
+    plover: Sequence[dict],
+) -> tuple[list[Option], list[dict[str, Any]]]:
+    """One article's options, sentence by sentence as the pipeline builds them, with the record
+    each would become (for scoring)."""
+    by_sentence: dict[int, list[int]] = {}
+    for j, e in enumerate(lexicon):
+        by_sentence.setdefault(e.text_info.sentence, []).append(j)
+    out: list[Option] = []
+    recs: list[dict[str, Any]] = []
+    for v, pr in zip(a.views, probs, strict=True):
+        mine = by_sentence.get(v.index, [])
+        for o in sentence_options(v, pr, pairs, [reading_of(lexicon[j]) for j in mine], POINT):
+            out.append(o)
+            if o.reading is not None:
+                recs.append(plover[mine[o.reading]])
+            else:
+                assert o.candidate is not None  # a detector option is one of the pair model's candidates
+                recs.append(predictions(a, [o.candidate])[0])
+    return out, recs
+
+
+def _labels(a: Analysed, preds: Sequence[dict[str, Any]]) -> list[float]:
+    """Whether each option alone matches a gold event of its article (required or not)."""
+    gold, text = list(a.example.gold), a.example.article.text
+    return [1.0 if score_article(gold, [p], text).correct[0] else 0.0 for p in preds]
+
+
+def _fit_choice(options: Sequence[Sequence[Option]], labels: Sequence[Sequence[float]]) -> LinearModel:
+    rows = [r for o in options for r in feature_rows(o)]
+    return fit(rows, [y for ls in labels for y in ls], l2=1e-3, steps=300)
+
+
+def _choice_oof(
+    options: Sequence[Sequence[Option]], labels: Sequence[Sequence[float]], fold: Sequence[int]
+) -> list[list[float]]:
+    """Out-of-fold probabilities of the choice model, over the same article folds."""
+    scores: list[list[float]] = [[] for _ in options]
+    for k in range(FOLDS):
+        inside = [i for i, f in enumerate(fold) if f != k]
+        model = _fit_choice([options[i] for i in inside], [labels[i] for i in inside])
+        for i, f in enumerate(fold):
+            if f == k and options[i]:
+                m = model.margins(feature_rows(options[i])).astype(np.float64)
+                scores[i] = (1.0 / (1.0 + np.exp(-m))).tolist()
+    return scores
+
+
+OPERATING_KEYS = ("threshold",)
 
 
 def operating_point(curve: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -333,97 +362,33 @@ def operating_point(curve: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return max((row for row in curve if row["f1"] >= top - F1_TIE), key=lambda row: (row["precision"], row["f1"]))
 
 
-def _selected(
-    lexicon: Sequence[dict[str, Any]],
-    found: Sequence[tuple[Candidate, float, float]],
-    probs: Sequence[dict[str, float]],
-    op: dict[str, float | bool | str],
-    one_sided: frozenset[str],
-) -> tuple[list[dict[str, Any]], list[tuple[Candidate, float, float]]]:
-    """One article's events at an operating point, as `EventDetector` reports them: the lexicon
-    events the veto floor and the recipient rule keep, and the detector's (candidate, probability,
-    margin) additions."""
-    kept = [
-        p
-        for p in lexicon
-        if _prob(probs, p) >= float(op["veto"])
-        and (
-            DICTIONARY_RULE in str(p.get("trace", {}).get("rule", ""))
-            or any(r.get("code") for r in p.get("recipient") or [])
-            or not needs_recipient(str(op["recipients"]), p["event"][0], one_sided)
-        )
-    ]
-    covered = {(p["text_info"]["sentence"], p["event"][0]) for p in lexicon}
-    dyads = {(p["text_info"]["sentence"], *d) for p in kept for d in _dyads(p)}
-    extra = [
-        (c, p, m)
-        for c, p, m in found
-        if p >= float(op["detector"])
-        and m >= float(op["margin"])
-        and (c.sentence, c.event) not in covered
-        and not (op["new_dyads"] and (c.sentence, *dyad_of(c)) in dyads)
-    ]
-    return kept, extra
-
-
-def _calibrate(
-    items: Sequence[Analysed],
-    lexicon_preds: Sequence[list[dict[str, Any]]],
-    oof: Sequence[Sequence[tuple[Candidate, float, float]]],
-    oof_probs: Sequence[Sequence[dict[str, float]]],
-    op: dict[str, float | bool | str],
-    one_sided: frozenset[str],
-) -> tuple[list[float], list[dict[str, float]]]:
-    """Fit event confidence as a probability of being right on the out-of-fold events of the
-    operating point: a logistic regression over `calibration_features`. The reliability table
-    (predicted against observed, in five bins) is computed on the same out-of-fold events."""
-    xs: list[list[float]] = []
-    ys: list[float] = []
-    for i, a in enumerate(items):
-        kept, extra = _selected(lexicon_preds[i], oof[i], oof_probs[i], op, one_sided)
-        preds = kept + predictions(a, [c for c, _, _ in extra])
-        feats = [calibration_features(float(p["confidence"]), _prob(oof_probs[i], p), False) for p in kept]
-        feats += [calibration_features(p / (1.0 + float(np.exp(-m))), p, True) for _, p, m in extra]
-        s = score_article(list(a.example.gold), preds, a.example.article.text)
-        xs += feats
-        ys += [1.0 if ok else 0.0 for ok in s.correct]
-    x = np.asarray(xs)
-    y = np.asarray(ys)
-    w = np.zeros(x.shape[1])
-    for _ in range(500):  # Newton steps on the logistic loss with a small ridge
-        p = 1.0 / (1.0 + np.exp(-x @ w))
-        grad = x.T @ (p - y) + 1e-3 * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + 1e-3 * np.eye(len(w))
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    p = 1.0 / (1.0 + np.exp(-x @ w))
+def _reliability(
+    options: Sequence[Sequence[Option]],
+    scores: Sequence[Sequence[float]],
+    labels: Sequence[Sequence[float]],
+    th: float,
+) -> list[dict[str, float]]:
+    """Predicted against observed share of right events, in five bins, over the out-of-fold events
+    chosen at the operating point."""
+    p, y = [], []
+    for o, s, ls in zip(options, scores, labels, strict=True):
+        for j in choose(o, s, th):
+            p.append(s[j])
+            y.append(ls[j])
+    pa, ya = np.asarray(p), np.asarray(y)
     table = []
     for lo in (0.0, 0.2, 0.4, 0.6, 0.8):
-        sel = (p >= lo) & (p < lo + 0.2 if lo < 0.8 else p <= 1.0)
+        sel = (pa >= lo) & (pa < lo + 0.2 if lo < 0.8 else pa <= 1.0)
         if sel.any():
             table.append(
                 {
                     "from": lo,
                     "events": int(sel.sum()),
-                    "predicted": float(p[sel].mean()),
-                    "observed": float(y[sel].mean()),
+                    "predicted": float(pa[sel].mean()),
+                    "observed": float(ya[sel].mean()),
                 }
             )
-    return [float(v) for v in w], table
-
-
-def _prob(probs: Sequence[dict[str, float]], pred: dict[str, Any]) -> float:
-    """The out-of-fold detector probability of a lexicon event's type in its sentence."""
-    n = pred["text_info"]["sentence"]
-    return probs[n].get(pred["event"][0], 0.0) if 0 <= n < len(probs) else 1.0
-
-
-def _dyads(pred: dict[str, Any]) -> set[tuple[str | None, str | None]]:
-    return dyads_of(
-        [x.get("code") for x in pred.get("actor") or []], [x.get("code") for x in pred.get("recipient") or []]
-    )
+    return table
 
 
 def _auc(scores: Sequence[float], labels: Sequence[float]) -> float:
@@ -437,10 +402,18 @@ def _auc(scores: Sequence[float], labels: Sequence[float]) -> float:
     return float((ranks[y].sum() - y.sum() * (y.sum() + 1) / 2) / (y.sum() * (~y).sum()))
 
 
-def write(output: Path, detector: LinearModel, ranker: LinearModel, report: dict, sources: Sequence[Path]) -> None:
+def write(
+    output: Path,
+    detector: LinearModel,
+    ranker: LinearModel,
+    choice: LinearModel,
+    report: dict,
+    sources: Sequence[Path],
+) -> None:
     output.mkdir(parents=True, exist_ok=True)
-    (output / "detector.npz").write_bytes(detector.to_bytes())
-    (output / "pairs.npz").write_bytes(ranker.to_bytes())
+    (output / DETECTOR_FILE).write_bytes(detector.to_bytes())
+    (output / PAIRS_FILE).write_bytes(ranker.to_bytes())
+    (output / CHOICE_FILE).write_bytes(choice.to_bytes())
     digests = {}
     for src in sources:
         h = hashlib.sha256()

@@ -44,49 +44,23 @@ def test_pair_model_puts_the_subject_first(coder):
     assert best is not None and best[0].actor is not None and best[0].actor.entity.code == "TUR"
 
 
-def test_confidence_is_a_probability_that_grows_with_the_evidence(coder):
-    det = coder.detector
-    assert det.operating.calibration, "the shipped model has no calibration"
-    weak = det.calibrated(0.55, 0.2, False)  # reported speech, type unlikely in the sentence
-    strong = det.calibrated(0.8, 0.95, False)  # a verb frame the detector agrees with
-    assert 0.0 < weak < strong < 1.0
-
-
 def test_events_carry_calibrated_confidence(coder):
     text = "Russia condemned the US air strikes on Syria. The weather in Moscow was mild on Tuesday."
     events = coder.code(Article(id="a", text=text, published=dt.date(2024, 3, 5)))
     assert events and all(0.0 < e.confidence < 1.0 for e in events)
 
 
-def _detector(coder, **op):
-    from dataclasses import replace
+def test_a_lexicon_event_the_detector_agrees_with_is_likelier_than_one_it_doubts(coder):
+    from dotterel.events.choice import Reading, probabilities
 
-    from dotterel.events.detector import EventDetector
-
-    det = coder.detector
-    return EventDetector(
-        detector=det.detector, pairs=det.pairs, types=det.types, operating=replace(det.operating, **op)
-    )
-
-
-def test_detector_adds_no_second_type_for_a_dyad_the_lexicon_already_has(coder):
     views = _views(coder, "Turkish troops shelled the positions of Syrian rebels near Afrin on Monday.")
-    probs = {"ASSAULT": 0.99}
-    det = _detector(coder, detector=0.5, margin=-9.0, new_dyads=True)
-    found = det.added(views[0], probs, covered=set())
-    assert [f.candidate.event for f in found] == ["ASSAULT"]
-    pair = (found[0].candidate.actor.entity.code, found[0].candidate.recipient.entity.code)
-    assert det.added(views[0], probs, covered=set(), dyads={pair}) == []
-    # without the rule the same dyad gets the second type
-    assert _detector(coder, detector=0.5, margin=-9.0, new_dyads=False).added(
-        views[0], probs, covered=set(), dyads={pair}
-    )
-
-
-def test_lexicon_events_of_a_type_the_detector_rules_out_are_dropped(coder):
-    det = _detector(coder, veto=0.1)
-    assert det.keeps({"ASSAULT": 0.4}, "ASSAULT")
-    assert not det.keeps({"ASSAULT": 0.05}, "ASSAULT")
+    reading = Reading(event="ASSAULT", actor="TUR", recipient="SYR", rule="lexicon:shell", evidence=0.8)
+    det = coder.detector
+    agreed = det.options(views[0], {"ASSAULT": 0.95}, [reading])
+    doubted = det.options(views[0], {"ASSAULT": 0.02}, [reading])
+    p_agreed = probabilities(det.choice, agreed)[[o.reading for o in agreed].index(0)]
+    p_doubted = probabilities(det.choice, doubted)[[o.reading for o in doubted].index(0)]
+    assert 0.0 < p_doubted < p_agreed < 1.0
 
 
 def test_an_uncoded_person_is_also_offered_with_the_articles_focus_country(coder):
@@ -137,22 +111,6 @@ def test_a_named_place_is_offered_as_a_party_the_pair_model_may_choose(coder):
     assert any(c.recipient is not None and "R:place" in c.features for c in cands)
     views = _views(coder, "Idlib residents fled the bombing.")  # a place inside an actor mention is that mention's
     assert not [p for p in views[0].parties if p.mention.rule == "place-party"]
-
-
-def test_lexicon_events_without_a_coded_recipient_stand_as_the_operating_point_says(coder):
-    text = "Jim Mattis resigned on Thursday. A month later, her new husband was killed."
-    saved = coder.detector
-    try:
-        lexicon = {}
-        for rule in ("none", "two-sided", "all"):
-            coder.detector = _detector(coder, veto=0.0, recipients=rule)
-            events = coder.code(Article(id="r", text=text, published=dt.date(2018, 12, 21)))
-            lexicon[rule] = sorted(e.event for e in events if e.rule.startswith("lexicon"))
-    finally:
-        coder.detector = saved
-    assert lexicon["none"] == ["ASSAULT", "RETREAT"]
-    assert lexicon["two-sided"] == ["RETREAT"]  # a resignation may be one-sided; a killing of no one known is not
-    assert lexicon["all"] == []
 
 
 def test_sentence_types_read_real_valued_features_as_the_trained_model_does(coder):

@@ -237,13 +237,13 @@ def test_the_detector_adds_nothing_to_a_sentence_the_dictionary_coded(dict_coder
     from dataclasses import replace
 
     det = dict_coder.detector
-    saved = det.operating
-    det.operating = replace(saved, detector=0.0, margin=-100.0, new_dyads=False)  # add all it can
+    saved = det.point
+    det.point = replace(saved, threshold=0.0, floor=0.0)  # add all it can
     try:
         text = "Chile restored diplomatic ties with Peru. Peruvian troops shelled Chilean border posts on Monday."
         events = dict_coder.code(Article(id="t", text=text, published=dt.date(2020, 1, 1)))
     finally:
-        det.operating = saved
+        det.point = saved
     first = [e.rule for e in events if e.text_info.sentence == 0]
     second = [e.rule for e in events if e.text_info.sentence == 1]
     assert first and all(r.startswith("dictionary:") for r in first)

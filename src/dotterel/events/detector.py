@@ -1,15 +1,14 @@
-"""The learned event detector: sentence types the lexicon frames missed, with their parties.
+"""The learned event detector: the sentence types, the pairs of parties, and the choice of events.
 
-Two logistic models over hashed features (`events/linear.py`), trained on whole annotated
+Three logistic models over hashed features (`events/linear.py`), trained on whole annotated
 articles by `dotterel train-events`:
 - the sentence detector gives, for each sentence and PLOVER type, the probability that the
   sentence reports an event of that type;
 - the pair model ranks the sentence's ordered (actor, recipient) pairs for a type, from the
-  syntax (subject, object, `by`-agent, speaker, the frame's own reading) and the parties' kinds.
-
-A sentence type at or above the detector floor that no lexicon frame of the sentence reported
-becomes an event with the best pair, when the pair model's margin clears its floor and the actor
-has a code. The floors are the operating point chosen on out-of-fold training articles.
+  syntax (subject, object, `by`-agent, speaker, the frame's own reading) and the parties' kinds;
+- the choice model (`events/choice.py`) scores every option of a sentence, lexicon events and
+  the detector's types with their likeliest pairs alike, and the options it rates at or above
+  its threshold are the sentence's events.
 """
 
 from __future__ import annotations
@@ -21,6 +20,15 @@ import numpy as np
 
 from dotterel.errors import ModelError
 from dotterel.events.candidates import Candidate, SentenceView
+from dotterel.events.choice import (
+    CHOICE_FILE,
+    ChoicePoint,
+    Option,
+    Reading,
+    choose,
+    probabilities,
+    sentence_options,
+)
 from dotterel.events.linear import LinearModel
 
 DETECTOR_FILE = "detector.npz"
@@ -28,23 +36,8 @@ PAIRS_FILE = "pairs.npz"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Operating:
-    """When a detector-found event is reported: detector probability and pair margin floors."""
-
-    detector: float
-    margin: float
-    veto: float = 0.0  # a lexicon event whose type the detector rates below this is dropped
-    new_dyads: bool = False  # add only events whose dyad no lexicon event of the sentence has
-    calibration: tuple[float, ...] = ()  # weights of `calibration_features`, fitted out of fold
-    encoder: bool = False  # the detector reads the sentence encoder's features (`encoder_features`)
-    # which lexicon events need a coded recipient to stand: "none", "two-sided" (the types that
-    # cannot be one-sided) or "all"; chosen out of fold like the floors
-    recipients: str = "none"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Found:
-    """One event the detector adds: the chosen candidate and its confidence."""
+    """One event only the detector found: the pair model's candidate and the choice's confidence."""
 
     candidate: Candidate
     probability: float  # detector's probability of the type in the sentence
@@ -54,125 +47,60 @@ class Found:
 
 
 class EventDetector:
-    """Sentence detector and pair model with their operating point."""
+    """Sentence detector, pair model and choice model with the choice's operating point."""
 
-    def __init__(self, *, detector: LinearModel, pairs: LinearModel, types: Sequence[str], operating: Operating):
+    def __init__(
+        self,
+        *,
+        detector: LinearModel,
+        pairs: LinearModel,
+        choice: LinearModel,
+        types: Sequence[str],
+        point: ChoicePoint,
+        encoder: bool = False,
+    ):
         self.detector = detector
         self.pairs = pairs
+        self.choice = choice
         self.types = tuple(types)
-        self.operating = operating
+        self.point = point
+        self.encoder = encoder  # the detector reads the sentence encoder's features (`encoder_features`)
 
     @classmethod
     def load(cls, types: Sequence[str]) -> EventDetector:
         detector = LinearModel.load(DETECTOR_FILE)
         pairs = LinearModel.load(PAIRS_FILE)
-        meta = pairs.meta or {}
+        choice = LinearModel.load(CHOICE_FILE)
+        meta = choice.meta or {}
         try:
-            operating = Operating(
-                detector=float(meta["detector"]),
-                margin=float(meta["margin"]),
-                veto=float(meta.get("veto", 0.0)),
-                new_dyads=bool(meta.get("new_dyads", False)),
-                calibration=tuple(float(w) for w in meta.get("calibration") or ()),
-                encoder=bool(meta.get("encoder", False)),
-                recipients=str(meta.get("recipients", "none")),
+            point = ChoicePoint(
+                threshold=float(meta["threshold"]), floor=float(meta["floor"]), top=int(meta["top"])
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"data/model/{PAIRS_FILE} has no operating point: {exc}") from exc
-        return cls(detector=detector, pairs=pairs, types=types, operating=operating)
+            raise ModelError(f"data/model/{CHOICE_FILE} has no operating point: {exc}") from exc
+        encoder = bool(meta.get("encoder", False))
+        return cls(detector=detector, pairs=pairs, choice=choice, types=types, point=point, encoder=encoder)
 
     @property
     def needs_encoder(self) -> bool:
         """Whether the sentence views must carry the sentence encoder's features."""
-        return self.operating.encoder
+        return self.encoder
 
     def sentence_types(self, views: Sequence[SentenceView]) -> list[dict[str, float]]:
         """Probability of each type in each sentence, all sentences in one batch."""
         return sentence_types(self.detector, views, self.types)
 
-    def calibrated(self, evidence: float, type_probability: float, detected: bool) -> float:
-        """The probability that an event is right (matches an analyst's event), from its evidence
-        score, the detector's probability of its type in its sentence and where it came from."""
-        w = self.operating.calibration
-        if not w:
-            return evidence
-        z = float(np.dot(w, calibration_features(evidence, type_probability, detected)))
-        return 1.0 / (1.0 + float(np.exp(-z)))
-
-    def keeps(self, probs: dict[str, float], event: str) -> bool:
-        """Whether a lexicon event of this type stands, given the detector's view of its sentence."""
-        return probs.get(event, 1.0) >= self.operating.veto
-
-    def needs_recipient(self, event: str, one_sided: frozenset[str]) -> bool:
-        """Whether a lexicon event of this type is dropped when no recipient of it has a code."""
-        return needs_recipient(self.operating.recipients, event, one_sided)
-
     def best_pair(self, view: SentenceView, event: str) -> tuple[Candidate, float] | None:
         return best_pair(self.pairs, view, event)
 
-    def added(
-        self,
-        view: SentenceView,
-        probs: dict[str, float],
-        covered: set[str],
-        dyads: set[tuple[str | None, str | None]] | None = None,
-    ) -> list[Found]:
-        """Events of the sentence that the lexicon frames (types in `covered`, actor and recipient
-        codes in `dyads`) did not report. With `new_dyads`, a type the detector adds for a dyad a
-        lexicon event already has is taken for the same act read differently, and left out."""
-        op = self.operating
-        out = []
-        for event, p in sorted(probs.items()):
-            if p < op.detector or event in covered:
-                continue
-            best = self.best_pair(view, event)
-            if best is None:
-                continue
-            cand, margin = best
-            if margin < op.margin or cand.actor is None or cand.actor.entity.code is None:
-                continue
-            if op.new_dyads and dyads and dyad_of(cand) in dyads:
-                continue
-            confidence = p / (1.0 + float(np.exp(-margin)))
-            out.append(
-                Found(
-                    candidate=cand,
-                    probability=p,
-                    margin=margin,
-                    confidence=confidence,
-                    cameo=view.cameo_for(event),
-                )
-            )
-        return out
+    def options(self, view: SentenceView, probs: dict[str, float], readings: Sequence[Reading]) -> list[Option]:
+        """The sentence's options: its lexicon events and the detector's types with their likeliest pairs."""
+        return sentence_options(view, probs, self.pairs, readings, self.point)
 
-
-RECIPIENT_RULES = ("none", "two-sided", "all")
-
-
-def needs_recipient(rule: str, event: str, one_sided: frozenset[str]) -> bool:
-    """Out of fold, lexicon events with no coded recipient are mostly wrong ("she was killed",
-    "Mattis resigned"): under the rule "all" none stands, under "two-sided" only those of types
-    that may be one-sided (a protest, a mobilization, a concession, a retreat)."""
-    return rule == "all" or (rule == "two-sided" and event not in one_sided)
-
-
-def calibration_features(evidence: float, type_probability: float, detected: bool) -> list[float]:
-    """Inputs of the confidence calibration: bias, logits of the two scores, the source."""
-
-    def logit(p: float) -> float:
-        p = min(max(p, 1e-4), 1 - 1e-4)
-        return float(np.log(p / (1 - p)))
-
-    return [1.0, logit(evidence), logit(type_probability), 1.0 if detected else 0.0]
-
-
-def dyads_of(actors: Sequence[str | None], recipients: Sequence[str | None]) -> set[tuple[str | None, str | None]]:
-    """Every (actor, recipient) code pair of an event; (actor, None) when it has no recipient."""
-    return {(a, r) for a in actors for r in (recipients or [None])}
-
-
-def dyad_of(c: Candidate) -> tuple[str | None, str | None]:
-    return (c.actor.entity.code if c.actor else None, c.recipient.entity.code if c.recipient else None)
+    def choose(self, options: Sequence[Option]) -> list[tuple[Option, float]]:
+        """The options that are events, each with its probability of being an analyst's event."""
+        scores = probabilities(self.choice, options)
+        return [(options[i], float(scores[i])) for i in choose(options, scores.tolist(), self.point.threshold)]
 
 
 def sentence_types(
