@@ -13,8 +13,9 @@ learns how far to trust it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -95,6 +96,7 @@ class SentenceView:
             if c.dep_ in ("nsubj", "nsubjpass")
         }
         self.quoted = _quoted(sent)
+        self._chains: dict[int, dict[int, int]] = {}  # each party head's `ancestors`, read once
 
     def detector_features(self) -> list[str]:
         """Type-independent evidence for the sentence detector (conjoined with each type later)."""
@@ -172,6 +174,9 @@ class SentenceView:
             trigger = frame.trigger if frame is not None else self._dictionary_trigger(event)
             base = self._type_features(event, frames)
             mutual = event in self.extractor.traits.mutual
+            # a party's features depend on its slot, not on the other side: read each once per type
+            read: dict[tuple[str, int], list[str]] = {}
+            party = partial(self._party_once, read, event, frames, trigger)
             for a in parties:
                 for r in [None, *parties]:
                     if r is not None and r.key == a.key:
@@ -182,7 +187,7 @@ class SentenceView:
                         continue  # "Vladimir Putin, the Russian president, ..." is one participant
                     if r is not None and not mutual and self._listed_together(a, r):
                         continue  # "Erdogan and Rouhani condemned ...": a list acts alongside, not on each other
-                    feats = base + self._pair_features(event, frames, trigger, a, r)
+                    feats = base + self._pair_features(event, frames, a, r, party)
                     out.append(
                         Candidate(
                             sentence=self.index,
@@ -245,15 +250,15 @@ class SentenceView:
         return a.mention.head != r.mention.head and doc[r.mention.head] in doc[a.mention.head].conjuncts
 
     def _pair_features(
-        self, event: str, frames: list[Frame], trigger: int, a: Party, r: Party | None
+        self, event: str, frames: list[Frame], a: Party, r: Party | None, party: Callable[[str, Party], list[str]]
     ) -> list[str]:
-        out = self._party_features("A", event, frames, trigger, a)
+        out = list(party("A", a))
         if r is None:
             out += ["R=none", f"R=none|T={event}"]
             if any(f.recipients for f in frames):
                 out.append("R=none|framehas")
         else:
-            out += self._party_features("R", event, frames, trigger, r)
+            out += party("R", r)
             out.append("order=" + ("AR" if a.mention.char_start <= r.mention.char_start else "RA"))
             if a.entity.code and a.entity.code == r.entity.code:
                 out.append("samecode")
@@ -261,6 +266,25 @@ class SentenceView:
             if doc[r.mention.head] in doc[a.mention.head].conjuncts:
                 out.append("conjoined")
         return out
+
+    def _ancestors(self, tok: Token) -> dict[int, int]:
+        if tok.i not in self._chains:
+            self._chains[tok.i] = ancestors(tok)
+        return self._chains[tok.i]
+
+    def _party_once(
+        self,
+        read: dict[tuple[str, int], list[str]],
+        event: str,
+        frames: list[Frame],
+        trigger: int,
+        slot: str,
+        p: Party,
+    ) -> list[str]:
+        key = (slot, id(p))
+        if key not in read:
+            read[key] = self._party_features(slot, event, frames, trigger, p)
+        return read[key]
 
     def _party_features(self, slot: str, event: str, frames: list[Frame], trigger: int, p: Party) -> list[str]:
         m, e = p.mention, p.entity
@@ -288,7 +312,7 @@ class SentenceView:
             out += [f"{slot}:fr", f"{slot}:fr|T={event}"]
         if not in_actor and not in_recip:
             out.append(f"{slot}:nofr")
-        up, down = _path(head, doc[trigger])
+        up, down = _path(self._ancestors(head), doc[trigger])
         out.append(f"{slot}:path={min(up, 4)}-{min(down, 4)}")
         out.append(f"{slot}:path={min(up, 4)}-{min(down, 4)}|T={event}")
         out.append(f"{slot}:side={'L' if m.char_start < doc[trigger].idx else 'R'}")
@@ -517,15 +541,19 @@ def _frame_of(frames: list[Frame], a: Party, r: Party | None) -> Frame | None:
     return None
 
 
-def _path(a: Token, b: Token) -> tuple[int, int]:
-    """Steps up from a and from b to their lowest common ancestor in the parse."""
-    up_a = {}
-    cur, n = a, 0
+def ancestors(tok: Token) -> dict[int, int]:
+    """Each token above this one in the parse (itself included), with its number of steps up."""
+    up: dict[int, int] = {}
+    cur, n = tok, 0
     while True:
-        up_a[cur.i] = n
+        up[cur.i] = n
         if cur.head is cur or n > 40:
-            break
+            return up
         cur, n = cur.head, n + 1
+
+
+def _path(up_a: dict[int, int], b: Token) -> tuple[int, int]:
+    """Steps up from a (given as its `ancestors`) and from b to their lowest common ancestor."""
     cur, n = b, 0
     while cur.i not in up_a:
         if cur.head is cur or n > 40:

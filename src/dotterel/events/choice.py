@@ -154,6 +154,7 @@ def sentence_options(
     top_probability = max(probs.values()) if probs else 0.0
     parties = len({p.key for p in view.parties if p.entity.code})
     out = []
+    modality: dict[int, tuple[str, ...]] = {}  # of each trigger, read once
     for (event, actor, recipient), (detected, reading) in found.items():
         margin = rank = best = None
         candidate = None
@@ -170,11 +171,10 @@ def sentence_options(
             best = tab[0][0]
         rd = readings[reading] if reading is not None else None
         trigger = tab[0][1].trigger if tab else view.root.i
-        flags = []
-        if view.extractor.is_negated(view.sent.doc[trigger]):
-            flags.append("negated")
-        if view.extractor.is_irrealis(view.sent.doc[trigger]):
-            flags.append("irrealis")
+        if trigger not in modality:
+            tok = view.sent.doc[trigger]
+            negated, irrealis = view.extractor.is_negated(tok), view.extractor.is_irrealis(tok)
+            modality[trigger] = ("negated",) * negated + ("irrealis",) * irrealis
         out.append(
             Option(
                 sentence=view.index,
@@ -194,7 +194,7 @@ def sentence_options(
                 evidence=rd.evidence if rd else 0.5,
                 modality=rd.modality if rd else (),
                 candidate=candidate,
-                trigger_modality=tuple(flags),
+                trigger_modality=modality[trigger],
             )
         )
     return out

@@ -28,19 +28,24 @@ def _index(name: str, bits: int) -> int:
 
 
 def encode(rows: Sequence[Sequence[str]], bits: int = BITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows of feature strings -> CSR arrays (indptr, indices, values)."""
+    """Rows of feature strings -> CSR arrays (indptr, indices, values). Rows of one call share
+    most of their strings (a party's features recur in every pair it is in): each is hashed once."""
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     indices: list[int] = []
     values: list[float] = []
+    hashed: dict[str, int] = {}
     for n, row in enumerate(rows):
         for name in row:
             if name.startswith("~"):
                 key, _, val = name.rpartition("=")
-                indices.append(_index(key, bits))
-                values.append(float(val))
+                value = float(val)
             else:
-                indices.append(_index(name, bits))
-                values.append(1.0)
+                key, value = name, 1.0
+            i = hashed.get(key)
+            if i is None:
+                i = hashed[key] = _index(key, bits)
+            indices.append(i)
+            values.append(value)
         indptr[n + 1] = len(indices)
     return indptr, np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=np.float32)
 
