@@ -115,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", required=True, help="folder for detector.npz, pairs.npz, choice.npz, events_manifest.json"
     )
     te.add_argument(
+        "--scorer",
+        action="store_true",
+        help="also fine-tune the option scorer (options.onnx; needs pip install -e .[train], about 35 min on 2 cores)",
+    )
+    te.add_argument(
         "--no-encoder",
         action="store_true",
         help="train the detector without the sentence encoder's features (faster coding, lower accuracy)",
@@ -491,6 +496,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_train_events(args: argparse.Namespace) -> int:
+    from dotterel.events.scorer import SCORER_FILE
     from dotterel.ontology import Ontology
     from dotterel.pipeline import Coder
     from dotterel.train_events import load_examples, train, write
@@ -499,8 +505,21 @@ def _cmd_train_events(args: argparse.Namespace) -> int:
     labels = [Path(d) for d in args.labels]
     examples = load_examples(dirs, labels, Path(args.news) if args.news else None)
     coder = Coder.load(use_classifier=False, use_detector=False, use_encoder=not args.no_encoder)
-    detector, pairs, choice, report = train(coder, examples, sorted(Ontology.load().types))
-    write(Path(args.output), detector, pairs, choice, report, [*dirs, *labels])
+    settings = None
+    if args.scorer:
+        from dotterel.train_scorer import ScorerSettings
+
+        settings = ScorerSettings()
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    detector, pairs, choice, report = train(
+        coder,
+        examples,
+        sorted(Ontology.load().types),
+        scorer=settings,
+        scorer_file=output / SCORER_FILE if settings else None,
+    )
+    write(output, detector, pairs, choice, report, [*dirs, *labels])
     print(json.dumps({k: report[k] for k in ("articles", "operating", "cv_lexicon_only", "cv_with_detector")}))
     return 0
 

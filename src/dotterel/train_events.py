@@ -27,7 +27,8 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,10 +49,12 @@ from dotterel.events.choice import (
 )
 from dotterel.events.detector import DETECTOR_FILE, PAIRS_FILE, sentence_types, typed
 from dotterel.events.linear import LinearModel, fit
+from dotterel.events.scorer import TOKENIZER_FILE, SentenceInput, parties_of, sentence_input, sides_of
 from dotterel.records import Article
 
 if TYPE_CHECKING:
     from dotterel.pipeline import Coder
+    from dotterel.train_scorer import ScorerSettings
 
 log = logging.getLogger(__name__)
 
@@ -236,9 +239,18 @@ def _score(items: Sequence[Analysed], preds: Sequence[list[dict[str, Any]]]) -> 
 
 
 def train(
-    coder: Coder, examples: Sequence[Example], types: Sequence[str]
+    coder: Coder,
+    examples: Sequence[Example],
+    types: Sequence[str],
+    *,
+    scorer: ScorerSettings | None = None,
+    scorer_file: Path | None = None,
 ) -> tuple[LinearModel, LinearModel, LinearModel, dict[str, Any]]:
-    """Cross-validated training; returns the detector, the pair model, the choice model and the report."""
+    """Cross-validated training; returns the detector, the pair model, the choice model and the report.
+
+    With `scorer`, the option scorer is fine-tuned too (torch needed): per fold on the other folds'
+    options, whose out-of-fold logits the choice model then reads, and on all options for the
+    model exported to `scorer_file`."""
     from dotterel.export.plover import to_plover
 
     if coder.detector is not None:
@@ -263,6 +275,9 @@ def train(
             det_eval.extend(zip([p for d in probs for p in d.values()], y, strict=True))
             options[i], preds[i] = _options(a, probs, pairs, lexicon[i], lexicon_preds[i])
     labels = [_labels(a, pr) for a, pr in zip(items, preds, strict=True)]
+    scorer_report: dict[str, Any] = {}
+    if scorer is not None:
+        options, scorer_report = _with_scorer(items, options, labels, fold, types, scorer, scorer_file)
     scores = _choice_oof(options, labels, fold)
     curve: list[dict[str, Any]] = []
     for th in THRESHOLDS:
@@ -288,6 +303,7 @@ def train(
         "cv_curve": curve,
         "reliability_oof": reliability,
         "sentence_encoder": coder.encoder is not None,
+        "option_scorer": scorer_report or None,
         "folds": FOLDS,
         "seed": SEED,
         "seconds": round(time.time() - t0, 1),
@@ -296,7 +312,7 @@ def train(
         weights=choice.weights,
         bias=choice.bias,
         bits=choice.bits,
-        meta={**point, "encoder": coder.encoder is not None},
+        meta={**point, "encoder": coder.encoder is not None, "scorer": scorer is not None},
     )
     return detector, pairs, choice, report
 
@@ -325,6 +341,72 @@ def _options(
                 assert o.candidate is not None  # a detector option is one of the pair model's candidates
                 recs.append(predictions(a, [o.candidate])[0])
     return out, recs
+
+
+def _scorer_inputs(
+    a: Analysed, options: Sequence[Option], labels: Sequence[float], tokenizer: Any, types: Sequence[str]
+) -> tuple[list[SentenceInput], list[np.ndarray], list[list[int]]]:
+    """The scorer's input for each sentence with options, its options' labels and their indices."""
+    by_sentence: dict[int, list[int]] = {}
+    for j, o in enumerate(options):
+        by_sentence.setdefault(o.sentence, []).append(j)
+    inputs, ys, where = [], [], []
+    for s, js in sorted(by_sentence.items()):
+        v = a.views[s]
+        inputs.append(
+            sentence_input(tokenizer, v.sent.text, parties_of(v), sides_of([options[j] for j in js]), types)
+        )
+        ys.append(np.asarray([labels[j] for j in js], dtype=np.float32))
+        where.append(js)
+    return inputs, ys, where
+
+
+def _with_scorer(
+    items: Sequence[Analysed],
+    options: Sequence[Sequence[Option]],
+    labels: Sequence[Sequence[float]],
+    fold: Sequence[int],
+    types: Sequence[str],
+    settings: ScorerSettings,
+    output: Path | None,
+) -> tuple[list[list[Option]], dict[str, Any]]:
+    """Options with the option scorer's out-of-fold logits; fits and exports the final scorer."""
+    from tokenizers import Tokenizer
+
+    from dotterel import train_scorer
+
+    t0 = time.time()
+    tokenizer = Tokenizer.from_file(
+        str(Path(str(resources.files("dotterel"))) / "data" / "model" / TOKENIZER_FILE)
+    )
+    per = [_scorer_inputs(a, o, y, tokenizer, types) for a, o, y in zip(items, options, labels, strict=True)]
+    logits: list[list[float]] = [[0.0] * len(o) for o in options]
+    for k in range(FOLDS):
+        inside = [i for i, f in enumerate(fold) if f != k]
+        net = train_scorer.fit(
+            [x for i in inside for x in per[i][0]], [y for i in inside for y in per[i][1]], types, settings
+        )
+        for i, f in enumerate(fold):
+            if f != k:
+                continue
+            for js, values in zip(per[i][2], train_scorer.predict(net, per[i][0]), strict=True):
+                for j, v in zip(js, values, strict=True):
+                    logits[i][j] = v
+        log.info("option scorer fold %d done", k)
+    net = train_scorer.fit([x for p in per for x in p[0]], [y for p in per for y in p[1]], types, settings)
+    if output is not None:
+        example = next(x for p in per for x in p[0])
+        train_scorer.export(net, example, output)
+    with_logits = [
+        [replace(o, scored=v) for o, v in zip(os_, ls, strict=True)]
+        for os_, ls in zip(options, logits, strict=True)
+    ]
+    report = {
+        "auc_oof": _auc([v for ls in logits for v in ls], [y for ls in labels for y in ls]),
+        "epochs": settings.epochs,
+        "seconds": round(time.time() - t0, 1),
+    }
+    return with_logits, report
 
 
 def _labels(a: Analysed, preds: Sequence[dict[str, Any]]) -> list[float]:

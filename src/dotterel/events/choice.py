@@ -67,6 +67,7 @@ class Option:
     # how the text presents the type's trigger ("negated", "irrealis": wanted, planned,
     # conditional); a lexicon event carries its own modality in `modality`
     trigger_modality: tuple[str, ...] = ()
+    scored: float | None = None  # the option scorer's logit (`events/scorer.py`), where it is used
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:
@@ -244,6 +245,10 @@ def option_features(o: Option, sentence: Sequence[Option]) -> list[str]:
     same_dyad = any(x.reading is not None and (x.actor, x.recipient) == (o.actor, o.recipient) for x in others)
     lexicon = sum(1 for x in sentence if x.reading is not None)
     f += [f"lst={same_type}|{src}", f"lsd={same_dyad}|{src}", f"nlex={min(lexicon, 3)}|{src}"]
+    if o.scored is not None:
+        c = max(min(o.scored, 8.0), -8.0)
+        band = int(np.clip((c + 4.0) // 1.0, 0, 8))
+        f += [f"~ce={c:.4f}", f"~ce|{src}={c:.4f}", f"ceb={band}|{src}", f"~ce|t={t}={c:.4f}"]
     if o.candidate is not None:
         f += [("~P|" + x[1:]) if x.startswith("~") else "P|" + x for x in o.candidate.features]
     else:

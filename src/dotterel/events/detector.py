@@ -14,7 +14,7 @@ articles by `dotterel train-events`:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from dotterel.events.choice import (
     sentence_options,
 )
 from dotterel.events.linear import LinearModel
+from dotterel.events.scorer import OptionScorer
 
 DETECTOR_FILE = "detector.npz"
 PAIRS_FILE = "pairs.npz"
@@ -58,6 +59,7 @@ class EventDetector:
         types: Sequence[str],
         point: ChoicePoint,
         encoder: bool = False,
+        scorer: OptionScorer | None = None,
     ):
         self.detector = detector
         self.pairs = pairs
@@ -65,6 +67,7 @@ class EventDetector:
         self.types = tuple(types)
         self.point = point
         self.encoder = encoder  # the detector reads the sentence encoder's features (`encoder_features`)
+        self.scorer = scorer  # the choice model reads the option scorer's logit
 
     @classmethod
     def load(cls, types: Sequence[str]) -> EventDetector:
@@ -79,7 +82,10 @@ class EventDetector:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"data/model/{CHOICE_FILE} has no operating point: {exc}") from exc
         encoder = bool(meta.get("encoder", False))
-        return cls(detector=detector, pairs=pairs, choice=choice, types=types, point=point, encoder=encoder)
+        scorer = OptionScorer.load(types) if meta.get("scorer") else None
+        return cls(
+            detector=detector, pairs=pairs, choice=choice, types=types, point=point, encoder=encoder, scorer=scorer
+        )
 
     @property
     def needs_encoder(self) -> bool:
@@ -94,8 +100,13 @@ class EventDetector:
         return best_pair(self.pairs, view, event)
 
     def options(self, view: SentenceView, probs: dict[str, float], readings: Sequence[Reading]) -> list[Option]:
-        """The sentence's options: its lexicon events and the detector's types with their likeliest pairs."""
-        return sentence_options(view, probs, self.pairs, readings, self.point)
+        """The sentence's options: its lexicon events and the detector's types with their likeliest
+        pairs, each with the option scorer's logit where the choice model reads it."""
+        options = sentence_options(view, probs, self.pairs, readings, self.point)
+        if self.scorer is None or not options:
+            return options
+        logits = self.scorer.logits(view, options)
+        return [replace(o, scored=x) for o, x in zip(options, logits, strict=True)]
 
     def choose(self, options: Sequence[Option]) -> list[tuple[Option, float]]:
         """The options that are events, each with its probability of being an analyst's event."""
