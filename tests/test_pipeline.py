@@ -43,12 +43,12 @@ def test_wire_dateline_is_not_read_as_a_subject_and_offsets_stay_exact(coder):
     assert text[e.text_info.start : e.text_info.end].strip() == e.event_text
 
 
-def test_unnamed_groups_take_the_country_of_the_place_or_of_the_state_acting_on_them(coder):
+def test_unnamed_groups_take_the_country_of_the_place_or_of_the_state_acting_on_them(lexicon_coder):
     text = (
         "Thousands of protesters rallied in Tbilisi against the government, and police detained dozens of "
         "demonstrators. Meanwhile, Kenyan police arrested three men suspected of smuggling weapons."
     )
-    events = coder.code(Article(id="p", text=text, published=dt.date(2024, 6, 15)))
+    events = lexicon_coder.code(Article(id="p", text=text, published=dt.date(2024, 6, 15)))
     coerce = {(e.actor[0][1].code, e.recipient[0][1].code) for e in events if e.event == "COERCE"}
     assert coerce == {("GEO", "GEO"), ("KEN", "KEN")}
     assert all(x.inferred for e in events if e.event == "COERCE" for _, x in e.recipient)

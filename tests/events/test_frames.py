@@ -62,8 +62,8 @@ def test_hedged_report_keeps_its_hedge(coder):
     assert plain and event.confidence < plain[0].confidence
 
 
-def test_implicit_agent_of_a_passive_is_unknown(coder):
-    events = code_text(coder, "Three Syrian journalists were arrested on Sunday.")
+def test_implicit_agent_of_a_passive_is_unknown(lexicon_coder):
+    events = code_text(lexicon_coder, "Three Syrian journalists were arrested on Sunday.")
     [e] = [e for e in events if e.event == "COERCE"]
     assert e.actor[0][1].code is None and e.recipient[0][1].code == "SYR"
 
