@@ -55,8 +55,11 @@ def xss_article():
 
 
 @pytest.fixture(scope="session")
-def view_db(tmp_path_factory, coder) -> Path:
-    """The demo store, plus the injection article whose second event has an uncoded actor."""
+def view_db(tmp_path_factory, lexicon_coder) -> Path:
+    """The demo store, plus the injection article whose second event has an uncoded actor. Coded with
+    the lexicon frames' reading: these tests are about storing and showing events, and a retrained
+    choice model must not change which events they find."""
+    coder = lexicon_coder
     from dotterel.records import Entity
     from dotterel.store.db import Store
     from dotterel.store.ingest import ingest
