@@ -28,7 +28,6 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +48,7 @@ from dotterel.events.choice import (
 )
 from dotterel.events.detector import DETECTOR_FILE, PAIRS_FILE, sentence_types, typed
 from dotterel.events.linear import LinearModel, fit
+from dotterel.events.model import package_model_dir
 from dotterel.events.scorer import TOKENIZER_FILE, SentenceInput, parties_of, sentence_input, sides_of
 from dotterel.records import Article
 
@@ -376,9 +376,7 @@ def _with_scorer(
     from dotterel import train_scorer
 
     t0 = time.time()
-    tokenizer = Tokenizer.from_file(
-        str(Path(str(resources.files("dotterel"))) / "data" / "model" / TOKENIZER_FILE)
-    )
+    tokenizer = Tokenizer.from_file(str(package_model_dir() / TOKENIZER_FILE))
     per = [_scorer_inputs(a, o, y, tokenizer, types) for a, o, y in zip(items, options, labels, strict=True)]
     logits: list[list[float]] = [[0.0] * len(o) for o in options]
     for k in range(FOLDS):

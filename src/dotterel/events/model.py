@@ -120,7 +120,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
-def _package_model_dir() -> Path:
+def package_model_dir() -> Path:
     return Path(str(resources.files("dotterel") / "data" / "model"))
 
 
@@ -155,7 +155,7 @@ class EventClassifier:
         cls, directory: Path | None = None, *, threads: int = 1, batch_size: int = BATCH_SIZE
     ) -> EventClassifier:
         """Load the model from `directory` (default: the package data, dotterel/data/model)."""
-        directory = Path(directory) if directory is not None else _package_model_dir()
+        directory = Path(directory) if directory is not None else package_model_dir()
         missing = [n for n in (MODEL_FILE, TOKENIZER_FILE, LABELS_FILE) if not (directory / n).is_file()]
         if missing:
             raise ModelError(

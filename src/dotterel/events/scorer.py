@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dotterel.errors import ModelError
+from dotterel.events.model import package_model_dir
 
 if TYPE_CHECKING:
     from dotterel.events.candidates import SentenceView
@@ -163,13 +164,11 @@ class OptionScorer:
 
     @classmethod
     def load(cls, types: Sequence[str], directory: Path | None = None) -> OptionScorer:
-        from importlib import resources
-
         import onnxruntime
         from tokenizers import Tokenizer
 
         if directory is None:
-            directory = Path(str(resources.files("dotterel"))) / "data" / "model"
+            directory = package_model_dir()
         model, tok = directory / SCORER_FILE, directory / TOKENIZER_FILE
         for path in (model, tok):
             if not path.is_file():
