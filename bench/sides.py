@@ -1,7 +1,7 @@
 """Sides of type-right events: for each required gold event whose sentence holds a prediction of
 an accepted type, are the actor and recipient codes right?
 
-    python bench/sides.py [--lexicon-only] [--held-out] [--detail FILE] [--json FILE]
+    python bench/sides.py [--lexicon-only] [--held-out | --labels DIR...] [--detail FILE] [--json FILE]
 
 Reads the training articles (`../shared/data/train_articles`) and the project's labelled Guardian
 articles (`data/labels/news`, `data/labels/news_b`, texts in `../shared/data/news/`), never the
@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lexicon-only", action="store_true", help="code without the learned detector")
     ap.add_argument("--held-out", action="store_true", help="the label folders kept out of training")
+    ap.add_argument("--labels", type=Path, action="append", help="read these label folders instead")
     ap.add_argument("--detail", type=Path, help="write every type-right event with its sides here")
     ap.add_argument("--json", type=Path, help="write the rows as JSON Lines here")
     args = ap.parse_args(argv)
@@ -63,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     from dotterel.pipeline import Coder
     from dotterel.train_events import load_examples
 
-    if args.held_out:
+    if args.labels:
+        examples = load_examples([], labels=args.labels, news=SHARED / "news/guardian_sample.jsonl")
+    elif args.held_out:
         folders = [ROOT / "data/labels" / f"news_{k}" for k in "efghij"]
         examples = load_examples([], labels=folders, news=SHARED / "news/guardian_sample.jsonl")
     else:

@@ -74,6 +74,19 @@ def test_an_uncoded_person_is_also_offered_with_the_articles_focus_country(coder
     assert any(code is None for _, code, _ in parties)
 
 
+def test_an_uncoded_group_takes_the_country_of_the_places_its_sentence_names(coder):
+    text = (
+        "Kenya held elections on Monday. Kenyan officials counted votes in Nairobi. "
+        "Kenya's election board met observers. Soldiers shelled villagers near Goma in Congo. "
+        "Mr Zxqwor Blanvik visited Goma in Congo."
+    )
+    views = _views(coder, text)
+    groups = {(p.mention.text, p.entity.code) for p in views[3].parties if p.entity.inferred}
+    assert ("villagers", "COD") in groups and ("villagers", "KEN") not in groups
+    person = {(p.mention.text, p.entity.code) for p in views[4].parties if p.entity.inferred}
+    assert {code for _, code in person} == {"KEN"}  # a person's nationality is not where they are
+
+
 def test_a_listed_subject_does_not_act_on_its_own_members_in_a_one_way_act(coder):
     views = _views(coder, "Norway and Chile condemned the new sanctions on Friday.")
     accuse = {

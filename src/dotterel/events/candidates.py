@@ -77,6 +77,7 @@ class SentenceView:
         focus: str | None = None,
         encoded: Sequence[str] = (),
         referents: dict[int, int] | None = None,
+        place: str | None = None,
     ) -> None:
         self.sent = sent
         self.referents = referents or {}  # mention index -> the first mention of its referent
@@ -85,7 +86,7 @@ class SentenceView:
         self.frames = list(frames)
         self.hits = list(hits)  # verbs the CAMEO verb dictionary codes
         self.extractor = extractor
-        self.parties = _parties(mentions, focus)
+        self.parties = _parties(mentions, focus, place)
         self.mentions = tuple(sorted(mentions, key=lambda m: m.char_start))
         self.root = sent.root
         self.speakers = {
@@ -368,9 +369,19 @@ def sentence_views(
     for index, sent in enumerate(sents):
         frames = extractor.sentence_frames(sent, index, require_actors=False, speech=True)
         hits = verbs.hits(sent) if verbs is not None else ()
-        views.append(
-            SentenceView(sent, index, frames, by_sent[index], extractor, hits, focus, encoded[index], referents)
+        view = SentenceView(
+            sent,
+            index,
+            frames,
+            by_sent[index],
+            extractor,
+            hits,
+            focus,
+            encoded[index],
+            referents,
+            _place(by_sent[index]),
         )
+        views.append(view)
     return views
 
 
@@ -502,15 +513,27 @@ def encoder_features(
     return tuple(out)
 
 
-def _parties(mentions: Sequence[Mention], focus: str | None = None) -> list[Party]:
-    """The sentence's participants. An uncoded person or group is also offered with the article's
-    focus country, marked inferred: the pair model learns when that reading is the event's side."""
+def _place(mentions: Sequence[Mention]) -> str | None:
+    """The country of the places a sentence names, when they all lie in one."""
+    codes = {e.code for m in mentions if m.rule == PLACE_RULE for e in m.entities if e.code}
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def _parties(mentions: Sequence[Mention], focus: str | None = None, place: str | None = None) -> list[Party]:
+    """The sentence's participants. An uncoded person or group is also offered with a country,
+    marked inferred: a group ("civilians", "local police") takes the country of the places the
+    sentence names, else the article's focus country; a person takes the focus country, since
+    where someone is says little about whose national they are. The pair model learns when
+    that reading is the event's side."""
     out: list[Party] = []
     seen: set[tuple[str, str]] = set()
     for m in sorted(mentions, key=lambda m: m.char_start):
         entities = list(m.entities)
-        if focus and entities and all(e.code is None for e in entities) and m.kind != "pronoun":
-            entities.append(replace(entities[0], code=focus, inferred=True))
+        if entities and all(e.code is None for e in entities) and m.kind != "pronoun":
+            person = m.kind == "name" or any(e.kind == "person" for e in entities)
+            code = focus if person else place or focus
+            if code:
+                entities.append(replace(entities[0], code=code, inferred=True))
         for e in entities:
             p = Party(mention=m, entity=e)
             if p.key in seen:
