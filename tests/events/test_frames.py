@@ -92,3 +92,11 @@ def test_both_countries_refers_to_the_two_just_named(lexicon_coder):
     text = "Iran and Iraq held talks in Baghdad. Both countries agreed to expand trade."
     dyads = _dyads(code_text(lexicon_coder, text))
     assert ("AGREE", ("IRN",), ("IRQ",)) in dyads
+
+
+def test_an_instrument_as_passive_agent_gives_the_act_to_its_owner(lexicon_coder):
+    events = code_text(lexicon_coder, "Two fishermen were wounded on Tuesday by Indian shells.")
+    assert [(e.event, e.actor[0][1].code) for e in events] == [("ASSAULT", "IND")]
+    # a named agent stays the agent
+    events = code_text(lexicon_coder, "Two fishermen were wounded on Tuesday by Indian soldiers.")
+    assert [(e.actor[0][0].text, e.actor[0][1].code) for e in events] == [("Indian soldiers", "IND")]

@@ -456,6 +456,10 @@ class FrameExtractor:
         if self.is_passive(tok):
             agent = self._prep(tok, "by")
             actor = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
+            if actor and not self.actors.resolve(actor[0]):
+                # "killed by Russian bombs", "destroyed by a Turkish airstrike": the agent is an
+                # instrument or an act, and whose it is acts
+                actor = self._owner(actor[0]) or actor
             if not actor:
                 directive = self._directive_subject(tok)
                 actor = [directive] if directive is not None else []
