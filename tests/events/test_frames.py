@@ -100,3 +100,13 @@ def test_an_instrument_as_passive_agent_gives_the_act_to_its_owner(lexicon_coder
     # a named agent stays the agent
     events = code_text(lexicon_coder, "Two fishermen were wounded on Tuesday by Indian soldiers.")
     assert [(e.actor[0][0].text, e.actor[0][1].code) for e in events] == [("Indian soldiers", "IND")]
+
+
+def test_the_agent_of_an_act_noun_deep_in_the_phrase_kills(lexicon_coder):
+    text = "More than 80 people have been killed in three days of one of the heaviest bombing campaigns by the Sudanese army."
+    assert [(e.event, e.actor[0][1].code) for e in code_text(lexicon_coder, text)] == [("ASSAULT", "SDN")]
+    text = "Almost 60 villagers have been killed in dozens of airstrikes and shelling by Ethiopian forces."
+    assert [(e.event, e.actor[0][1].code) for e in code_text(lexicon_coder, text)] == [("ASSAULT", "ETH")]
+    # a phrase that names no one gives no agent
+    text = "Twelve people were killed in a week of fighting in the capital."
+    assert [e.actor[0][1].code for e in code_text(lexicon_coder, text)] == [None]

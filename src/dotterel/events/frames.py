@@ -561,10 +561,15 @@ class FrameExtractor:
             for g in c.children
             if g.dep_ == "pobj" and g.lower_ not in RELATIVE  # "an incident in which ..."
         ]
+        for v in tok.conjuncts:
+            # "killed in dozens of airstrikes and shelling by forces loyal to ...": the parse often
+            # hangs the second act noun, with its agent, on the verb
+            if (v.pos_ == "NOUN" or v.tag_ == "VBG") and self._by_actor(v):
+                return self._owner(v)
         for pobj in pobjs:
             cur = pobj
-            for _ in range(2):
-                if self._is_event_noun(cur):
+            for _ in range(3):  # "in eight days of one of the deadliest bombing campaigns by the regime"
+                if self._is_event_noun(cur) or self._by_actor(cur):
                     return self._owner(cur)
                 inner = [
                     g
@@ -577,6 +582,11 @@ class FrameExtractor:
                     break
                 cur = inner[0]
         return []
+
+    def _by_actor(self, noun: Token) -> bool:
+        """Whether a noun's "by" phrase names an actor ("a campaign by the regime")."""
+        by = self._prep(noun, "by")
+        return by is not None and any(self.actors.resolve(c) for c in by.children if c.dep_ == "pobj")
 
     def _object_entry_recipient(self, tok: Token, obj: Token, actor: Sequence[Token]) -> list[Token]:
         """Recipient of a light-verb phrase ("lodged a complaint with X", "threatened X with a strike")."""
