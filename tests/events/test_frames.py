@@ -110,3 +110,12 @@ def test_the_agent_of_an_act_noun_deep_in_the_phrase_kills(lexicon_coder):
     # a phrase that names no one gives no agent
     text = "Twelve people were killed in a week of fighting in the capital."
     assert [e.actor[0][1].code for e in code_text(lexicon_coder, text)] == [None]
+
+
+def test_coordinated_passives_share_their_agent(lexicon_coder):
+    for text in (
+        "The journalists were detained and tortured by Iranian security forces.",
+        "The protesters were arrested and beaten by Egyptian police.",
+    ):
+        coded = {(e.event, e.actor[0][1].code) for e in code_text(lexicon_coder, text)}
+        assert ("COERCE", "IRN" if "Iranian" in text else "EGY") in coded

@@ -455,6 +455,11 @@ class FrameExtractor:
     def _verb_args(self, tok: Token, entry: Entry, obj: Token | None) -> tuple[list[Token], list[Token]]:
         if self.is_passive(tok):
             agent = self._prep(tok, "by")
+            if agent is None:
+                # "were targeted, expelled and killed by Isis": coordinated participles share the agent
+                agent = next(
+                    (a for v in tok.conjuncts if v.tag_ == "VBN" and (a := self._prep(v, "by")) is not None), None
+                )
             actor = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
             if actor and not self.actors.resolve(actor[0]):
                 # "killed by Russian bombs", "destroyed by a Turkish airstrike": the agent is an
