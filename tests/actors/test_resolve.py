@@ -52,6 +52,14 @@ def test_pronoun_refers_back_to_the_last_subject(coder):
     assert _entities(actors, doc, "He") == [("IRQ", "GOV")]
 
 
+def test_a_subject_it_continues_the_subject_before_not_the_last_name(coder):
+    doc, actors = _actors(coder, "Russia blocked the resolution at the UN. It has vetoed similar texts 11 times.")
+    assert [code for code, _ in _entities(actors, doc, "It")] == ["RUS"]
+    # an object "it" still takes the nearest fit
+    doc, actors = _actors(coder, "Egypt praised the new IMF programme. Ethiopia criticised it.")
+    assert [code for code, _ in _entities(actors, doc, "it")] != ["EGY"]
+
+
 def test_she_skips_a_man_named_just_before(coder):
     text = "Shamima Begum left in 2015. The home secretary, Sajid Javid, ordered that her citizenship be revoked."
     doc, actors = _actors(coder, text, dt.date(2019, 2, 22))

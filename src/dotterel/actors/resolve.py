@@ -1184,7 +1184,9 @@ class ArticleActors:
         # prefer subjects of the previous or same sentence
         same_or_prev = [r for r in cands if sent - r.mention.sentence <= 1]
         subj = [r for r in same_or_prev if r.subject]
-        if want == "person" and subj:
+        # a person, or a subject "it"/"they", continues the subject of the sentence before
+        # ("Russia blocked the resolution at the UN. It has vetoed ...": Russia, not the UN)
+        if subj and (want == "person" or tok.dep_ in ("nsubj", "nsubjpass")):
             return subj[-1]
         return (same_or_prev or cands)[-1]
 
