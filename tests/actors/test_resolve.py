@@ -115,3 +115,9 @@ def test_plural_pronoun_refers_to_a_listed_subject_of_its_own_sentence(coder):
     text = "Hamas and Hezbollah fighters attacked. Later, Chile and Peru met to discuss their shared border."
     doc, actors = _actors(coder, text)
     assert sorted(_entities(actors, doc, "their")) == [("CHL", None), ("PER", None)]
+
+
+def test_a_named_military_operation_is_not_a_participant(coder):
+    doc, actors = _actors(coder, "Israel began Operation Protective Edge against Hamas in July.")
+    assert not any("Operation" in m.text for m in actors.mentions())
+    assert any(m.text == "Hamas" for m in actors.mentions())

@@ -853,6 +853,8 @@ class ArticleActors:
         span = next((e for e in self.doc.ents if e.start <= tok.i < e.end and e.label_ == "ORG"), None)
         if span is None or span.root.i != tok.i:
             return None
+        if span[0].lower_ == "operation":
+            return None  # "Operation Olive Branch" names a military operation, not who takes part
         code = None
         sector = None
         for t in span:
