@@ -93,9 +93,15 @@ class LinearModel:
     def margins(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         if not rows:
             return np.zeros(0, dtype=np.float32)
-        indptr, idx, val = self._hasher.encode(rows)
+        return self.sparse_margins(*self._hasher.encode(rows))
+
+    def sparse_margins(self, indptr: np.ndarray, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
+        """Margins of rows given as CSR arrays of hashed indices and values (see `encode`)."""
+        rows = len(indptr) - 1
+        if rows <= 0:
+            return np.zeros(0, dtype=np.float32)
         contrib = self.weights[idx] * val
-        sums = np.add.reduceat(contrib, indptr[:-1]) if len(contrib) else np.zeros(len(rows))
+        sums = np.add.reduceat(contrib, indptr[:-1]) if len(contrib) else np.zeros(rows)
         sums = np.where(np.diff(indptr) > 0, sums, 0.0)
         return sums + self.bias
 
@@ -106,6 +112,10 @@ class LinearModel:
     def probability(self, margins: np.ndarray) -> np.ndarray:
         """Calibrated probabilities of margins (`margins` plus any real-valued contributions)."""
         return _sigmoid(self.scale * margins + self.shift)
+
+    def indices_of(self, names: Sequence[str]) -> np.ndarray:
+        """The hashed index of each feature name (plain names, not "~name=value")."""
+        return self._hasher.encode([names])[1]
 
     def weights_of(self, names: Sequence[str]) -> np.ndarray:
         """The weight of each feature name (a real-valued one without its "=value")."""
