@@ -13,9 +13,8 @@ learns how far to trust it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -107,7 +106,9 @@ class SentenceView:
         """Type-independent evidence for the sentence detector (conjoined with each type later)."""
         out: list[str] = ["bias"]
         sent = self.sent
+        words: list[tuple[str, str]] = []  # each token's lower-case lemma and form, for the cues below
         for t in sent:
+            words.append((t.lemma_.lower(), t.lower_))
             if t.pos_ in CONTENT_POS and not t.is_stop and t.is_alpha:
                 lemma = t.lemma_.lower()
                 out.append(f"w={lemma}")
@@ -143,7 +144,7 @@ class SentenceView:
         out.extend(self.encoded)
         for word in ("negative", "positive", "irrealis", "hedge", "directive"):
             cues = self.extractor.cues.of(word)
-            if any(t.lemma_.lower() in cues or t.lower_ in cues for t in sent):
+            if any(lemma in cues or lower in cues for lemma, lower in words):
                 out.append(f"cue={word}")
         return out
 
@@ -178,11 +179,23 @@ class SentenceView:
             trigger = frame.trigger if frame is not None else self._dictionary_trigger(event)
             base = self._type_features(event, frames)
             mutual = event in self.extractor.traits.mutual
+            alone = ["R=none", f"R=none|T={event}"]  # the features of a pair without a recipient
+            if any(f.recipients for f in frames):
+                alone.append("R=none|framehas")
             # a party's features depend on its slot, not on the other side: read each once per type
-            read: dict[tuple[str, int], list[str]] = {}
-            party = partial(self._party_once, read, event, frames, trigger)
+            as_actor: dict[int, list[str]] = {}
+            as_recipient: dict[int, list[str]] = {}
             for a, r, together in self._pairs(mutual, same_side):
-                feats = base + self._pair_features(event, frames, a, r, party, together)
+                fa = as_actor.get(id(a))
+                if fa is None:
+                    fa = as_actor[id(a)] = self._party_features("A", event, frames, trigger, a)
+                if r is None:
+                    feats = (*base, *fa, *alone)
+                else:
+                    fr = as_recipient.get(id(r))
+                    if fr is None:
+                        fr = as_recipient[id(r)] = self._party_features("R", event, frames, trigger, r)
+                    feats = (*base, *fa, *fr, *together)
                 out.append(
                     Candidate(
                         sentence=self.index,
@@ -190,8 +203,8 @@ class SentenceView:
                         trigger=trigger,
                         actor=a,
                         recipient=r,
-                        frame=_frame_of(frames, a, r) or frame,
-                        features=tuple(feats),
+                        frame=(_frame_of(frames, a, r) or frame) if frames else None,
+                        features=feats,
                     )
                 )
         return out
@@ -270,25 +283,6 @@ class SentenceView:
         doc = self.sent.doc
         return a.mention.head != r.mention.head and doc[r.mention.head] in doc[a.mention.head].conjuncts
 
-    def _pair_features(
-        self,
-        event: str,
-        frames: list[Frame],
-        a: Party,
-        r: Party | None,
-        party: Callable[[str, Party], list[str]],
-        together: tuple[str, ...],
-    ) -> list[str]:
-        out = list(party("A", a))
-        if r is None:
-            out += ["R=none", f"R=none|T={event}"]
-            if any(f.recipients for f in frames):
-                out.append("R=none|framehas")
-        else:
-            out += party("R", r)
-            out += together
-        return out
-
     def _together(self, a: Party, r: Party) -> tuple[str, ...]:
         """The features of a pair of parties whatever the type: their order, a shared code, one
         listed with the other."""
@@ -322,20 +316,6 @@ class SentenceView:
                 self._chains[a] = ancestors(a, heads)
             self._paths[key] = _path(self._chains[a], b, heads)
         return self._paths[key]
-
-    def _party_once(
-        self,
-        read: dict[tuple[str, int], list[str]],
-        event: str,
-        frames: list[Frame],
-        trigger: int,
-        slot: str,
-        p: Party,
-    ) -> list[str]:
-        key = (slot, id(p))
-        if key not in read:
-            read[key] = self._party_features(slot, event, frames, trigger, p)
-        return read[key]
 
     def _party_features(self, slot: str, event: str, frames: list[Frame], trigger: int, p: Party) -> list[str]:
         m, e = p.mention, p.entity

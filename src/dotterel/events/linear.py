@@ -115,7 +115,7 @@ class LinearModel:
 
     def indices_of(self, names: Sequence[str]) -> np.ndarray:
         """The hashed index of each feature name (plain names, not "~name=value")."""
-        return self._hasher.encode([names])[1]
+        return np.asarray([_index(n, self.bits) for n in names], dtype=np.int64)
 
     def weights_of(self, names: Sequence[str]) -> np.ndarray:
         """The weight of each feature name (a real-valued one without its "=value")."""
