@@ -99,6 +99,7 @@ class SentenceView:
         self._paths: dict[tuple[int, int], tuple[int, int]] = {}
         self._party_facts: dict[tuple[int, int], tuple[str, str, bool, bool, bool, str | None]] = {}
         self._heads: list[int] | None = None  # `_tree`
+        self._conjuncts: dict[int, frozenset[int]] = {}  # `_conjoined`
         self._idx: list[int] = []
         self._pair_lists: dict[tuple[bool, bool], list[tuple[Party, Party | None, tuple[str, ...]]]] = {}
 
@@ -280,8 +281,14 @@ class SentenceView:
         return _apposed(ha, hr) or _apposed(hr, ha) or _owned(ha, hr) or _owned(hr, ha)
 
     def _listed_together(self, a: Party, r: Party) -> bool:
-        doc = self.sent.doc
-        return a.mention.head != r.mention.head and doc[r.mention.head] in doc[a.mention.head].conjuncts
+        return a.mention.head != r.mention.head and self._conjoined(a.mention.head, r.mention.head)
+
+    def _conjoined(self, a: int, r: int) -> bool:
+        """Whether token r is among the conjuncts of token a (each token's conjuncts read once;
+        compared by character offset, as spaCy compares tokens)."""
+        if a not in self._conjuncts:
+            self._conjuncts[a] = frozenset(t.idx for t in self.sent.doc[a].conjuncts)
+        return self._tree()[1][r] in self._conjuncts[a]
 
     def _together(self, a: Party, r: Party) -> tuple[str, ...]:
         """The features of a pair of parties whatever the type: their order, a shared code, one
@@ -289,8 +296,7 @@ class SentenceView:
         out = ["order=" + ("AR" if a.mention.char_start <= r.mention.char_start else "RA")]
         if a.entity.code and a.entity.code == r.entity.code:
             out.append("samecode")
-        doc = self.sent.doc
-        if doc[r.mention.head] in doc[a.mention.head].conjuncts:
+        if self._conjoined(a.mention.head, r.mention.head):
             out.append("conjoined")
         return tuple(out)
 

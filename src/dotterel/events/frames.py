@@ -107,6 +107,7 @@ class FrameExtractor:
         self.dyads: list[Frame] = []
         self.directive = cues.of("directive")
         self._irrealis: dict[int, bool] = {}  # `is_irrealis` of each token asked about
+        self._hedged: dict[int, tuple[str, ...]] = {}  # `hedges` of each token asked about
 
     # ---- entry points --------------------------------------------------------------------
 
@@ -791,6 +792,15 @@ class FrameExtractor:
         return False
 
     def hedges(self, tok: Token) -> tuple[str, ...]:
+        """The hedge words above and beside a trigger; asked of the same trigger many times: read once."""
+        if tok.doc is not self.doc:
+            return self._hedges(tok)
+        found = self._hedged.get(tok.i)
+        if found is None:
+            found = self._hedged[tok.i] = self._hedges(tok)
+        return found
+
+    def _hedges(self, tok: Token) -> tuple[str, ...]:
         words = self.cues.of("hedge")
         found: list[str] = []
         cur = tok
