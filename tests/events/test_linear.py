@@ -44,3 +44,18 @@ def test_platt_scaling_recovers_a_known_slope():
     y = (rng.random(4000) < 1 / (1 + np.exp(-(2.0 * x - 0.5)))).astype(float)
     a, b = platt(x, y)
     assert abs(a - 2.0) < 0.3 and abs(b + 0.5) < 0.2
+
+
+def test_a_model_scores_rows_the_same_once_it_remembers_their_names():
+    from dotterel.events.linear import FeatureHasher, encode
+
+    rows, labels = _toy()
+    rows = [[*r, "~x=0.5"] for r in rows]
+    model = fit(rows, labels, steps=50)
+    first = model.margins(rows)
+    again = model.margins(rows)  # every name now comes from the model's memory
+    assert np.array_equal(first, again)
+    small = FeatureHasher(limit=2)  # forgets as it goes: still the same indices and values
+    for _ in range(2):
+        for got, want in zip(small.encode(rows), encode(rows), strict=True):
+            assert np.array_equal(got, want)

@@ -13,9 +13,8 @@ learns how far to trust it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -98,12 +97,20 @@ class SentenceView:
         }
         self.quoted = _quoted(sent)
         self._chains: dict[int, dict[int, int]] = {}  # each party head's `ancestors`, read once
+        self._paths: dict[tuple[int, int], tuple[int, int]] = {}
+        self._party_facts: dict[tuple[int, int], tuple[str, str, bool, bool, bool, str | None]] = {}
+        self._heads: list[int] | None = None  # `_tree`
+        self._conjuncts: dict[int, frozenset[int]] = {}  # `_conjoined`
+        self._idx: list[int] = []
+        self._pair_lists: dict[tuple[bool, bool], list[tuple[Party, Party | None, tuple[str, ...]]]] = {}
 
     def detector_features(self) -> list[str]:
         """Type-independent evidence for the sentence detector (conjoined with each type later)."""
         out: list[str] = ["bias"]
         sent = self.sent
+        words: list[tuple[str, str]] = []  # each token's lower-case lemma and form, for the cues below
         for t in sent:
+            words.append((t.lemma_.lower(), t.lower_))
             if t.pos_ in CONTENT_POS and not t.is_stop and t.is_alpha:
                 lemma = t.lemma_.lower()
                 out.append(f"w={lemma}")
@@ -139,7 +146,7 @@ class SentenceView:
         out.extend(self.encoded)
         for word in ("negative", "positive", "irrealis", "hedge", "directive"):
             cues = self.extractor.cues.of(word)
-            if any(t.lemma_.lower() in cues or t.lower_ in cues for t in sent):
+            if any(lemma in cues or lower in cues for lemma, lower in words):
                 out.append(f"cue={word}")
         return out
 
@@ -168,38 +175,66 @@ class SentenceView:
         for f in self.frames:
             by_type.setdefault(f.event, []).append(f)
         out: list[Candidate] = []
-        parties = self.parties
         for event in sorted(set(events)):
             frames = sorted(by_type.get(event, []), key=lambda f: -f.priority)
             frame = frames[0] if frames else None
             trigger = frame.trigger if frame is not None else self._dictionary_trigger(event)
             base = self._type_features(event, frames)
             mutual = event in self.extractor.traits.mutual
+            alone = ["R=none", f"R=none|T={event}"]  # the features of a pair without a recipient
+            if any(f.recipients for f in frames):
+                alone.append("R=none|framehas")
             # a party's features depend on its slot, not on the other side: read each once per type
-            read: dict[tuple[str, int], list[str]] = {}
-            party = partial(self._party_once, read, event, frames, trigger)
-            for a in parties:
-                for r in [None, *parties]:
-                    if r is not None and r.key == a.key:
-                        continue
-                    if r is not None and _nested(a.mention, r.mention, mutual):
-                        continue  # "US, British and French forces" do not act on the "US" inside them
-                    if r is not None and not same_side and self._same_side(a.mention, r.mention):
-                        continue  # "Vladimir Putin, the Russian president, ..." is one participant
-                    if r is not None and not mutual and self._listed_together(a, r):
-                        continue  # "Erdogan and Rouhani condemned ...": a list acts alongside, not on each other
-                    feats = base + self._pair_features(event, frames, a, r, party)
-                    out.append(
-                        Candidate(
-                            sentence=self.index,
-                            event=event,
-                            trigger=trigger,
-                            actor=a,
-                            recipient=r,
-                            frame=_frame_of(frames, a, r) or frame,
-                            features=tuple(feats),
-                        )
+            as_actor: dict[int, list[str]] = {}
+            as_recipient: dict[int, list[str]] = {}
+            for a, r, together in self._pairs(mutual, same_side):
+                fa = as_actor.get(id(a))
+                if fa is None:
+                    fa = as_actor[id(a)] = self._party_features("A", event, frames, trigger, a)
+                if r is None:
+                    feats = (*base, *fa, *alone)
+                else:
+                    fr = as_recipient.get(id(r))
+                    if fr is None:
+                        fr = as_recipient[id(r)] = self._party_features("R", event, frames, trigger, r)
+                    feats = (*base, *fa, *fr, *together)
+                out.append(
+                    Candidate(
+                        sentence=self.index,
+                        event=event,
+                        trigger=trigger,
+                        actor=a,
+                        recipient=r,
+                        frame=(_frame_of(frames, a, r) or frame) if frames else None,
+                        features=feats,
                     )
+                )
+        return out
+
+    def _pairs(self, mutual: bool, same_side: bool) -> list[tuple[Party, Party | None, tuple[str, ...]]]:
+        """The ordered pairs of parties a candidate may have (the recipient may be absent), with
+        the features of the pair itself; they depend on the type only through `mutual`, so each
+        sentence works them out once for each kind of type."""
+        key = (mutual, same_side)
+        if key in self._pair_lists:
+            return self._pair_lists[key]
+        out: list[tuple[Party, Party | None, tuple[str, ...]]] = []
+        parties = self.parties
+        for a in parties:
+            for r in [None, *parties]:
+                if r is None:
+                    out.append((a, r, ()))
+                    continue
+                if r.key == a.key:
+                    continue
+                if _nested(a.mention, r.mention, mutual):
+                    continue  # "US, British and French forces" do not act on the "US" inside them
+                if not same_side and self._same_side(a.mention, r.mention):
+                    continue  # "Vladimir Putin, the Russian president, ..." is one participant
+                if not mutual and self._listed_together(a, r):
+                    continue  # "Erdogan and Rouhani condemned ...": a list acts alongside, not on each other
+                out.append((a, r, self._together(a, r)))
+        self._pair_lists[key] = out
         return out
 
     # ---- features ------------------------------------------------------------------------
@@ -247,52 +282,52 @@ class SentenceView:
         return _apposed(ha, hr) or _apposed(hr, ha) or _owned(ha, hr) or _owned(hr, ha)
 
     def _listed_together(self, a: Party, r: Party) -> bool:
-        doc = self.sent.doc
-        return a.mention.head != r.mention.head and doc[r.mention.head] in doc[a.mention.head].conjuncts
+        return a.mention.head != r.mention.head and self._conjoined(a.mention.head, r.mention.head)
 
-    def _pair_features(
-        self, event: str, frames: list[Frame], a: Party, r: Party | None, party: Callable[[str, Party], list[str]]
-    ) -> list[str]:
-        out = list(party("A", a))
-        if r is None:
-            out += ["R=none", f"R=none|T={event}"]
-            if any(f.recipients for f in frames):
-                out.append("R=none|framehas")
-        else:
-            out += party("R", r)
-            out.append("order=" + ("AR" if a.mention.char_start <= r.mention.char_start else "RA"))
-            if a.entity.code and a.entity.code == r.entity.code:
-                out.append("samecode")
+    def _conjoined(self, a: int, r: int) -> bool:
+        """Whether token r is among the conjuncts of token a (each token's conjuncts read once;
+        compared by character offset, as spaCy compares tokens)."""
+        if a not in self._conjuncts:
+            self._conjuncts[a] = frozenset(t.idx for t in self.sent.doc[a].conjuncts)
+        return self._tree()[1][r] in self._conjuncts[a]
+
+    def _together(self, a: Party, r: Party) -> tuple[str, ...]:
+        """The features of a pair of parties whatever the type: their order, a shared code, one
+        listed with the other."""
+        out = ["order=" + ("AR" if a.mention.char_start <= r.mention.char_start else "RA")]
+        if a.entity.code and a.entity.code == r.entity.code:
+            out.append("samecode")
+        if self._conjoined(a.mention.head, r.mention.head):
+            out.append("conjoined")
+        return tuple(out)
+
+    def _tree(self) -> tuple[list[int], list[int]]:
+        """Each token's head (-1 where the parse gives it none: `Token.head` is the token itself)
+        and character offset, read from the Doc at once rather than token by token."""
+        if self._heads is None:
+            from spacy.attrs import DEP, HEAD, IDX
+
             doc = self.sent.doc
-            if doc[r.mention.head] in doc[a.mention.head].conjuncts:
-                out.append("conjoined")
-        return out
+            arr = doc.to_array([HEAD, DEP, IDX]).astype(np.int64)
+            at = np.arange(len(doc), dtype=np.int64)
+            self._heads = np.where(arr[:, 1] == 0, -1, at + arr[:, 0]).tolist() if len(doc) else []
+            self._idx = arr[:, 2].tolist() if len(doc) else []
+        return self._heads, self._idx
 
-    def _ancestors(self, tok: Token) -> dict[int, int]:
-        if tok.i not in self._chains:
-            self._chains[tok.i] = ancestors(tok)
-        return self._chains[tok.i]
-
-    def _party_once(
-        self,
-        read: dict[tuple[str, int], list[str]],
-        event: str,
-        frames: list[Frame],
-        trigger: int,
-        slot: str,
-        p: Party,
-    ) -> list[str]:
-        key = (slot, id(p))
-        if key not in read:
-            read[key] = self._party_features(slot, event, frames, trigger, p)
-        return read[key]
+    def _path(self, a: int, b: int) -> tuple[int, int]:
+        """`_path` from token a to token b, each pair worked out once."""
+        key = (a, b)
+        if key not in self._paths:
+            heads = self._tree()[0]
+            if a not in self._chains:
+                self._chains[a] = ancestors(a, heads)
+            self._paths[key] = _path(self._chains[a], b, heads)
+        return self._paths[key]
 
     def _party_features(self, slot: str, event: str, frames: list[Frame], trigger: int, p: Party) -> list[str]:
         m, e = p.mention, p.entity
-        doc = self.sent.doc
-        head = doc[m.head] if 0 <= m.head < len(doc) else doc[trigger]
-        code = e.code
-        cclass = "null" if not code else ("ns" if code in self.extractor.actors.kb.non_state else "iso")
+        h = m.head if 0 <= m.head < len(self.sent.doc) else trigger
+        cclass, dep, speaker, quoted, first, place = self._facts(p, h)
         out = [
             f"{slot}:code={cclass}",
             f"{slot}:code={cclass}|T={event}",
@@ -301,9 +336,6 @@ class SentenceView:
             f"{slot}:sector={e.sector}",
             f"{slot}:sector={e.sector}|T={event}",
         ]
-        dep = head.dep_
-        if dep == "pobj":
-            dep = f"pobj:{head.head.lower_}"
         out += [f"{slot}:dep={dep}", f"{slot}:dep={dep}|T={event}"]
         in_actor = any(_holds(f.actors, m) for f in frames)
         in_recip = any(_holds(f.recipients, m) for f in frames)
@@ -313,24 +345,48 @@ class SentenceView:
             out += [f"{slot}:fr", f"{slot}:fr|T={event}"]
         if not in_actor and not in_recip:
             out.append(f"{slot}:nofr")
-        up, down = _path(self._ancestors(head), doc[trigger])
+        up, down = self._path(h, trigger)
         out.append(f"{slot}:path={min(up, 4)}-{min(down, 4)}")
         out.append(f"{slot}:path={min(up, 4)}-{min(down, 4)}|T={event}")
-        out.append(f"{slot}:side={'L' if m.char_start < doc[trigger].idx else 'R'}")
-        if head.i in self.speakers:
+        out.append(f"{slot}:side={'L' if m.char_start < self._tree()[1][trigger] else 'R'}")
+        if speaker:
             out += [f"{slot}:speaker", f"{slot}:speaker|T={event}"]
-        if any(s <= m.char_start < t for s, t in self.quoted):
+        if quoted:
             out.append(f"{slot}:quoted")
         if m.antecedent is not None:
             out.append(f"{slot}:coref")
-        if self.parties and self.parties[0].key == p.key:
+        if first:
             out.append(f"{slot}:first")
         if e.inferred:
             out.append(f"{slot}:inferred")
-        if m.rule in (PLACE_RULE, OWNER_RULE):
-            kind = "place" if m.rule == PLACE_RULE else "owner"
-            out += [f"{slot}:{kind}", f"{slot}:{kind}|T={event}", f"{slot}:{kind}|{dep}|T={event}"]
+        if place is not None:
+            out += [f"{slot}:{place}", f"{slot}:{place}|T={event}", f"{slot}:{place}|{dep}|T={event}"]
         return out
+
+    def _facts(self, p: Party, h: int) -> tuple[str, str, bool, bool, bool, str | None]:
+        """What a party's features read whatever the type, with its head at token h: its code's
+        class, its head's dependency, whether it speaks, is quoted, comes first, is a place."""
+        key = (id(p), h)
+        if key not in self._party_facts:
+            m, e = p.mention, p.entity
+            head = self.sent.doc[h]
+            code = e.code
+            cclass = "null" if not code else ("ns" if code in self.extractor.actors.kb.non_state else "iso")
+            dep = head.dep_
+            if dep == "pobj":
+                dep = f"pobj:{head.head.lower_}"
+            place = None
+            if m.rule in (PLACE_RULE, OWNER_RULE):
+                place = "place" if m.rule == PLACE_RULE else "owner"
+            self._party_facts[key] = (
+                cclass,
+                dep,
+                h in self.speakers,
+                any(s <= m.char_start < t for s, t in self.quoted),
+                bool(self.parties) and self.parties[0].key == p.key,
+                place,
+            )
+        return self._party_facts[key]
 
 
 def sentence_views(
@@ -564,25 +620,34 @@ def _frame_of(frames: list[Frame], a: Party, r: Party | None) -> Frame | None:
     return None
 
 
-def ancestors(tok: Token) -> dict[int, int]:
-    """Each token above this one in the parse (itself included), with its number of steps up."""
+def ancestors(i: int, heads: Sequence[int]) -> dict[int, int]:
+    """Each token above token i in the parse (itself included), with its number of steps up,
+    given each token's head (-1: none). The root counts as 41 steps up whatever its distance: the
+    models were trained on features read that way (climbing by `Token.head`, which at the root is
+    a new Token, never `is` the root, so the climb went on in place until it gave up)."""
     up: dict[int, int] = {}
-    cur, n = tok, 0
+    cur, n = i, 0
     while True:
-        up[cur.i] = n
-        if cur.head is cur or n > 40:
+        up[cur] = n
+        h = heads[cur]
+        if h < 0 or n > 40:
             return up
-        cur, n = cur.head, n + 1
+        if h == cur:
+            up[cur] = max(n, 41)
+            return up
+        cur, n = h, n + 1
 
 
-def _path(up_a: dict[int, int], b: Token) -> tuple[int, int]:
-    """Steps up from a (given as its `ancestors`) and from b to their lowest common ancestor."""
+def _path(up_a: dict[int, int], b: int, heads: Sequence[int]) -> tuple[int, int]:
+    """Steps up from a (given as its `ancestors`) and from token b to their lowest common
+    ancestor; (9, 9) when b's climb does not meet a's."""
     cur, n = b, 0
-    while cur.i not in up_a:
-        if cur.head is cur or n > 40:
+    while cur not in up_a:
+        h = heads[cur]
+        if h < 0 or n > 40 or h == cur:  # from the root, `_path` would climb on in place until it gives up
             return (9, 9)
-        cur, n = cur.head, n + 1
-    return up_a[cur.i], n
+        cur, n = h, n + 1
+    return up_a[cur], n
 
 
 def _quoted(sent: Span) -> list[tuple[int, int]]:

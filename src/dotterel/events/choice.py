@@ -103,13 +103,20 @@ def _code(party: object) -> str | None:
     return entity.code if entity is not None else None
 
 
-def _pairs_table(view: SentenceView, pairs: LinearModel, event: str) -> list[tuple[float, Candidate]]:
-    """The sentence's candidates for a type, the pair model's likeliest first."""
-    cands = view.candidates([event])
+def _pairs_tables(
+    view: SentenceView, pairs: LinearModel, events: set[str]
+) -> dict[str, list[tuple[float, Candidate]]]:
+    """The sentence's candidates for each of these types, the pair model's likeliest first. One
+    call of the pair model scores the candidates of every type (each row's margin is its own sum)."""
+    cands = view.candidates(events)
+    tables: dict[str, list[tuple[float, Candidate]]] = {event: [] for event in events}
     if not cands:
-        return []
-    margins = pairs.margins([c.features for c in cands])
-    return sorted(zip(margins.tolist(), cands, strict=True), key=lambda mc: -mc[0])
+        return tables
+    for m, c in zip(pairs.margins([c.features for c in cands]).tolist(), cands, strict=True):
+        tables[c.event].append((m, c))
+    for table in tables.values():
+        table.sort(key=lambda mc: -mc[0])
+    return tables
 
 
 def sentence_options(
@@ -122,12 +129,8 @@ def sentence_options(
     """The options of one sentence. A lexicon event and a detector option of the same type and dyad
     are one option; a second lexicon event of a type and dyad already offered is a duplicate and
     gets none."""
-    tables: dict[str, list[tuple[float, Candidate]]] = {}
-
-    def table(event: str) -> list[tuple[float, Candidate]]:
-        if event not in tables:
-            tables[event] = _pairs_table(view, pairs, event)
-        return tables[event]
+    wanted = {event for event, p in probs.items() if p >= point.floor} | {r.event for r in readings}
+    table = _pairs_tables(view, pairs, wanted).__getitem__
 
     found: dict[tuple[str, str | None, str | None], tuple[bool, int | None]] = {}
     one_sided = view.extractor.traits.one_sided

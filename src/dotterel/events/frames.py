@@ -106,6 +106,8 @@ class FrameExtractor:
         self.meetings: list[Frame] = []
         self.dyads: list[Frame] = []
         self.directive = cues.of("directive")
+        self._irrealis: dict[int, bool] = {}  # `is_irrealis` of each token asked about
+        self._hedged: dict[int, tuple[str, ...]] = {}  # `hedges` of each token asked about
 
     # ---- entry points --------------------------------------------------------------------
 
@@ -769,7 +771,16 @@ class FrameExtractor:
         return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
 
     def is_irrealis(self, tok: Token) -> bool:
-        """Wanted, asked for, planned or conditional, not done: "urged X to halt attacks"."""
+        """Wanted, asked for, planned or conditional, not done: "urged X to halt attacks".
+        Asked of the same trigger many times (frames, detector features, options): read once."""
+        if tok.doc is not self.doc:
+            return self._is_irrealis(tok)
+        found = self._irrealis.get(tok.i)
+        if found is None:
+            found = self._irrealis[tok.i] = self._is_irrealis(tok)
+        return found
+
+    def _is_irrealis(self, tok: Token) -> bool:
         if any(
             c.dep_ == "aux" and c.lower_ in ("could", "would", "should", "might", "may", "must")
             for c in tok.children
@@ -800,6 +811,15 @@ class FrameExtractor:
         return False
 
     def hedges(self, tok: Token) -> tuple[str, ...]:
+        """The hedge words above and beside a trigger; asked of the same trigger many times: read once."""
+        if tok.doc is not self.doc:
+            return self._hedges(tok)
+        found = self._hedged.get(tok.i)
+        if found is None:
+            found = self._hedged[tok.i] = self._hedges(tok)
+        return found
+
+    def _hedges(self, tok: Token) -> tuple[str, ...]:
         words = self.cues.of("hedge")
         found: list[str] = []
         cur = tok

@@ -13,8 +13,9 @@ import io
 import json
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -27,27 +28,51 @@ def _index(name: str, bits: int) -> int:
     return zlib.crc32(name.encode("utf-8")) & ((1 << bits) - 1)
 
 
-def encode(rows: Sequence[Sequence[str]], bits: int = BITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows of feature strings -> CSR arrays (indptr, indices, values). Rows of one call share
-    most of their strings (a party's features recur in every pair it is in): each is hashed once."""
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    indices: list[int] = []
-    values: list[float] = []
-    hashed: dict[str, int] = {}
-    for n, row in enumerate(rows):
-        for name in row:
+class FeatureHasher:
+    """Feature strings -> hashed indices, remembering each name it has hashed.
+
+    Coding reads the same names over and over (a party's features recur in every pair it is in,
+    every article has "bias" and "T=ASSAULT"), so one model keeps what it has hashed instead of
+    hashing every name again in every call. A real-valued feature ("~m=1.25") is remembered by its
+    name without the value. The memory is cleared when it reaches `limit` names, so a long run
+    over many articles does not grow it without bound."""
+
+    __slots__ = ("_keys", "_names", "bits", "limit")
+
+    def __init__(self, bits: int = BITS, limit: int = 1 << 20) -> None:
+        self.bits = bits
+        self.limit = limit
+        self._names: dict[str, int] = {}  # a plain feature's name -> its index
+        self._keys: dict[str, int] = {}  # a real-valued feature's name (without "=value") -> its index
+
+    def encode(self, rows: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows of feature strings -> CSR arrays (indptr, indices, values)."""
+        if len(self._names) + len(self._keys) > self.limit:
+            self._names.clear()
+            self._keys.clear()
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)), out=indptr[1:])
+        flat = list(chain.from_iterable(rows))
+        # the names seen before are looked up at C speed; only the others (-1) are read one by one
+        indices = np.fromiter(map(self._names.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        values = np.ones(len(flat), dtype=np.float32)
+        for k in np.flatnonzero(indices < 0).tolist():
+            name = flat[k]
             if name.startswith("~"):
                 key, _, val = name.rpartition("=")
-                value = float(val)
+                values[k] = float(val)
+                i = self._keys.get(key)
+                if i is None:
+                    i = self._keys[key] = _index(key, self.bits)
             else:
-                key, value = name, 1.0
-            i = hashed.get(key)
-            if i is None:
-                i = hashed[key] = _index(key, bits)
-            indices.append(i)
-            values.append(value)
-        indptr[n + 1] = len(indices)
-    return indptr, np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=np.float32)
+                i = self._names[name] = _index(name, self.bits)
+            indices[k] = i
+        return indptr, indices, values
+
+
+def encode(rows: Sequence[Sequence[str]], bits: int = BITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of feature strings -> CSR arrays (indptr, indices, values), hashing each name once."""
+    return FeatureHasher(bits).encode(rows)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,13 +85,23 @@ class LinearModel:
     scale: float = 1.0  # Platt: p = sigmoid(scale * margin + shift)
     shift: float = 0.0
     meta: dict | None = None
+    _hasher: FeatureHasher = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hasher", FeatureHasher(self.bits))
 
     def margins(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         if not rows:
             return np.zeros(0, dtype=np.float32)
-        indptr, idx, val = encode(rows, self.bits)
+        return self.sparse_margins(*self._hasher.encode(rows))
+
+    def sparse_margins(self, indptr: np.ndarray, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
+        """Margins of rows given as CSR arrays of hashed indices and values (see `encode`)."""
+        rows = len(indptr) - 1
+        if rows <= 0:
+            return np.zeros(0, dtype=np.float32)
         contrib = self.weights[idx] * val
-        sums = np.add.reduceat(contrib, indptr[:-1]) if len(contrib) else np.zeros(len(rows))
+        sums = np.add.reduceat(contrib, indptr[:-1]) if len(contrib) else np.zeros(rows)
         sums = np.where(np.diff(indptr) > 0, sums, 0.0)
         return sums + self.bias
 
@@ -77,6 +112,10 @@ class LinearModel:
     def probability(self, margins: np.ndarray) -> np.ndarray:
         """Calibrated probabilities of margins (`margins` plus any real-valued contributions)."""
         return _sigmoid(self.scale * margins + self.shift)
+
+    def indices_of(self, names: Sequence[str]) -> np.ndarray:
+        """The hashed index of each feature name (plain names, not "~name=value")."""
+        return np.asarray([_index(n, self.bits) for n in names], dtype=np.int64)
 
     def weights_of(self, names: Sequence[str]) -> np.ndarray:
         """The weight of each feature name (a real-valued one without its "=value")."""

@@ -98,8 +98,12 @@ def sentence_input(
     starts = np.array([a for a, _ in offsets])
     ends = np.array([b for _, b in offsets])
 
+    masks: dict[str | None, np.ndarray] = {}  # options share their sides' codes: one mask per code
+
     def mask(code: str | None) -> np.ndarray:
-        m = np.zeros(len(offsets), dtype=np.float32)
+        if code in masks:
+            return masks[code]
+        m = masks[code] = np.zeros(len(offsets), dtype=np.float32)
         if code is None:
             return m
         for s, e, c in parties:
