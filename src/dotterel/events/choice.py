@@ -235,8 +235,12 @@ def option_features(o: Option, sentence: Sequence[Option]) -> list[str]:
         f.append(f"~gap={min(o.best_margin - o.margin, 8.0):.4f}")
     has_r = o.recipient is not None
     f += [f"acode={o.actor is not None}|{src}", f"rcode={has_r}|{src}", f"rcode={has_r}|t={t}"]
+    inferred = _inferred(o)
+    if inferred:
+        f += [f"inf={inferred}|{src}", f"inf={inferred}|t={t}"]
     if o.actor is not None and o.actor == o.recipient:
-        f.append("samecode")
+        # one country on both sides is often a side's country guessed from the place or the focus
+        f += ["samecode", f"samecode|inf={inferred}|{src}"]
     if o.reading is not None:
         rule = o.rule.split(":")[0]
         f += [f"rule={rule}", f"rule={rule}|rcode={has_r}", f"~conf={_logit(o.evidence):.4f}"]
@@ -257,6 +261,16 @@ def option_features(o: Option, sentence: Sequence[Option]) -> list[str]:
     else:
         f.append("P|none")
     return f
+
+
+def _inferred(o: Option) -> str:
+    """Which sides of the option's dyad carry a country inferred rather than read ("", "A", "R", "AR")."""
+    c = o.candidate
+    if c is None:
+        return ""
+    return "A" * bool(c.actor is not None and c.actor.entity.inferred) + "R" * bool(
+        c.recipient is not None and c.recipient.entity.inferred
+    )
 
 
 def feature_rows(options: Sequence[Option]) -> list[list[str]]:
