@@ -100,7 +100,8 @@ def two_molvans(tmp_path_factory):  # type: ignore[no-untyped-def]
         encoding="utf-8",
     )
     import_petrarch_to(tmp / "layer", [tmp / "m.actors.txt"])
-    return Coder.load(use_classifier=False, kb_layers=[str(tmp / "layer")])
+    # the lexicon frames' reading: these tests check who a name is, not which events the choice keeps
+    return Coder.load(use_classifier=False, use_detector=False, kb_layers=[str(tmp / "layer")])
 
 
 def test_a_surname_two_people_share_stays_uncoded_without_evidence(two_molvans) -> None:  # type: ignore[no-untyped-def]
@@ -132,6 +133,29 @@ def test_an_ambiguous_surname_is_not_given_the_articles_country(two_molvans) -> 
     events = two_molvans.code(Article(id="m", text=text, published=WHEN))
     sides = [x for e in events for _, x in (*e.actor, *e.recipient) if x.name == "Molvan"]
     assert sides and all(x.code is None and not x.inferred for x in sides)
+
+
+def test_the_detector_offers_an_ambiguous_surname_without_a_guessed_country() -> None:
+    from dotterel.events.candidates import _parties
+    from dotterel.records import Entity, Mention
+
+    def mention(rule: str) -> Mention:
+        entity = Entity(code=None, sector=None, name="Molvan", kind="person")
+        return Mention(
+            index=0,
+            text="Molvan",
+            start=0,
+            end=1,
+            char_start=0,
+            char_end=6,
+            head=0,
+            sentence=0,
+            entities=(entity,),
+            rule=rule,
+        )
+
+    assert [p.entity.code for p in _parties([mention("ambiguous-name")], focus="IRN")] == [None]
+    assert [p.entity.code for p in _parties([mention("name")], focus="IRN")] == [None, "IRN"]
 
 
 def test_a_name_in_apposition_to_a_title_is_a_person_whatever_the_tagger_says(coder) -> None:  # type: ignore[no-untyped-def]

@@ -585,7 +585,13 @@ def _parties(mentions: Sequence[Mention], focus: str | None = None, place: str |
     seen: set[tuple[str, str]] = set()
     for m in sorted(mentions, key=lambda m: m.char_start):
         entities = list(m.entities)
-        if entities and all(e.code is None for e in entities) and m.kind != "pronoun":
+        # a name several known people share stays uncoded where the text does not say which: no guess
+        if (
+            entities
+            and all(e.code is None for e in entities)
+            and m.kind != "pronoun"
+            and m.rule != "ambiguous-name"
+        ):
             person = m.kind == "name" or any(e.kind == "person" for e in entities)
             code = focus if person else place or focus
             if code:
