@@ -9,8 +9,9 @@ its content: an evaluative statement about someone is an accusation or praise of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
@@ -19,6 +20,8 @@ from dotterel.events.cues import Cues
 from dotterel.events.lexicon import Entry, Lexicon
 from dotterel.ontology import EventTraits
 from dotterel.records import Entity, Mention
+
+T = TypeVar("T")
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 SPEECH_LINKS = ("ccomp", "parataxis", "xcomp")
@@ -773,12 +776,7 @@ class FrameExtractor:
     def is_irrealis(self, tok: Token) -> bool:
         """Wanted, asked for, planned or conditional, not done: "urged X to halt attacks".
         Asked of the same trigger many times (frames, detector features, options): read once."""
-        if tok.doc is not self.doc:
-            return self._is_irrealis(tok)
-        found = self._irrealis.get(tok.i)
-        if found is None:
-            found = self._irrealis[tok.i] = self._is_irrealis(tok)
-        return found
+        return self._once(self._irrealis, tok, self._is_irrealis)
 
     def _is_irrealis(self, tok: Token) -> bool:
         if any(
@@ -812,12 +810,15 @@ class FrameExtractor:
 
     def hedges(self, tok: Token) -> tuple[str, ...]:
         """The hedge words above and beside a trigger; asked of the same trigger many times: read once."""
+        return self._once(self._hedged, tok, self._hedges)
+
+    def _once(self, cache: dict[int, T], tok: Token, read: Callable[[Token], T]) -> T:
+        """`read(tok)`, remembered per token of this extractor's Doc (another Doc's token is read afresh)."""
         if tok.doc is not self.doc:
-            return self._hedges(tok)
-        found = self._hedged.get(tok.i)
-        if found is None:
-            found = self._hedged[tok.i] = self._hedges(tok)
-        return found
+            return read(tok)
+        if tok.i not in cache:
+            cache[tok.i] = read(tok)
+        return cache[tok.i]
 
     def _hedges(self, tok: Token) -> tuple[str, ...]:
         words = self.cues.of("hedge")
